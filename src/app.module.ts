@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { apiValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
+import { EventsModule } from './events/events.module.js';
+import { KafkaModule } from './kafka/kafka.module.js';
+import { OpsModule } from './ops/ops.module.js';
+import { PrismaModule } from './prisma/prisma.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
+
+/**
+ * Composes the feature modules for a role: `api` serves the REST API, `dispatcher` runs the Kafka
+ * consumers, `all` does both. Every role serves /health.
+ */
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    const api = config.role === 'api' || config.role === 'all';
+    const dispatcher = config.role === 'dispatcher' || config.role === 'all';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        PrismaModule,
+        KafkaModule,
+        OpsModule,
+        EventsModule,
+        ...(api ? [TenantsModule, WebhooksModule] : []),
+        ...(dispatcher ? [DeliveryModule] : []),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useFactory: apiValidationPipe },
+      ],
+    };
+  }
+}

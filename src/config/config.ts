@@ -1,0 +1,88 @@
+import { ConfigError, EnvironmentVariables, validateEnvironment } from './env.schema.js';
+
+export type Role = 'api' | 'dispatcher' | 'all';
+
+/** The typed, nested configuration every module reads; built once from the environment. */
+export interface AppConfig {
+  role: Role;
+  http: { port: number };
+  database: { url: string };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    topicPrefix: string;
+    partitions: number;
+    replicationFactor: number;
+    maxWaitMs: number;
+  };
+  secretKey: Buffer;
+  delivery: {
+    /** Seconds before each attempt, the first always 0: [0, 1, 5, 25] means 4 attempts. */
+    retrySchedule: number[];
+    timeoutMs: number;
+    maxInFlight: number;
+    maxInFlightPerWebhook: number;
+    maxQueuedPerWebhook: number;
+    allowPrivateNetworks: boolean;
+    cacheTtlMs: number;
+  };
+  events: { maxBytes: number };
+  logLevel: EnvironmentVariables['LOG_LEVEL'];
+  shutdownTimeoutMs: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export function parseSecretKey(raw: string): Buffer | null {
+  const trimmed = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) {
+    const b = Buffer.from(trimmed, 'base64');
+    if (b.length === 32) return b;
+  }
+  return null;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  let vars: EnvironmentVariables | undefined;
+  try {
+    vars = validateEnvironment(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.message.split('\n').slice(1));
+  }
+  const secretKey = env.RIFT_SECRET_KEY ? parseSecretKey(env.RIFT_SECRET_KEY) : null;
+  if (env.RIFT_SECRET_KEY && !secretKey) {
+    problems.push('  - RIFT_SECRET_KEY must be 32 bytes as 64 hex characters or base64');
+  }
+  if (problems.length > 0 || !vars || !secretKey) {
+    throw new ConfigError(`Invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);
+  }
+  return {
+    role: vars.RIFT_ROLE,
+    http: { port: vars.PORT },
+    database: { url: vars.DATABASE_URL },
+    kafka: {
+      brokers: vars.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+      clientId: vars.KAFKA_CLIENT_ID,
+      topicPrefix: vars.RIFT_TOPIC_PREFIX,
+      partitions: vars.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: vars.KAFKA_REPLICATION_FACTOR,
+      maxWaitMs: vars.KAFKA_MAX_WAIT_MS,
+    },
+    secretKey,
+    delivery: {
+      retrySchedule: vars.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim())),
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+      maxInFlight: vars.WEBHOOK_MAX_IN_FLIGHT,
+      maxInFlightPerWebhook: vars.WEBHOOK_MAX_IN_FLIGHT_PER_WEBHOOK,
+      maxQueuedPerWebhook: vars.WEBHOOK_MAX_QUEUED_PER_WEBHOOK,
+      allowPrivateNetworks: vars.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      cacheTtlMs: vars.WEBHOOK_CACHE_TTL_MS,
+    },
+    events: { maxBytes: vars.EVENT_MAX_BYTES },
+    logLevel: vars.LOG_LEVEL,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+  };
+}

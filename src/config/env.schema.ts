@@ -1,0 +1,110 @@
+import { Transform, plainToInstance } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/**
+ * Every environment variable the service reads, with its default. Validated once at boot
+ * (`loadConfig`); a bad environment stops the process with one message naming every bad variable.
+ * `.env.example` and the README's configuration table list the same variables.
+ */
+export class EnvironmentVariables {
+  @IsIn(['api', 'dispatcher', 'all'])
+  RIFT_ROLE: 'api' | 'dispatcher' | 'all' = 'all';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/rift';
+
+  @IsString() @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsString() @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: 'KAFKA_CLIENT_ID may hold letters, digits, . _ -' })
+  KAFKA_CLIENT_ID = 'rift-webhooks';
+
+  @IsString() @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'RIFT_TOPIC_PREFIX may hold letters, digits, _ - and dots between them' })
+  RIFT_TOPIC_PREFIX = 'rift';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  KAFKA_TOPIC_PARTITIONS = 6;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  KAFKA_REPLICATION_FACTOR = 1;
+
+  /** How long a consumer fetch waits for data to fill (kafkajs maxWaitTimeInMs). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  KAFKA_MAX_WAIT_MS = 50;
+
+  /** 32 bytes as 64 hex characters or base64: encrypts webhook secrets at rest. Required. */
+  @IsString({ message: 'RIFT_SECRET_KEY is required: 32 bytes as 64 hex characters or base64' })
+  RIFT_SECRET_KEY: string;
+
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+
+  @IsString() @Matches(/^0(\s*,\s*\d+(\.\d+)?)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE must be seconds, comma-separated, starting with 0 (e.g. 0,1,5,25)' })
+  WEBHOOK_RETRY_SCHEDULE = '0,1,5,25';
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(120_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** HTTP attempts in flight per dispatcher process. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  WEBHOOK_MAX_IN_FLIGHT = 256;
+
+  /** HTTP attempts in flight to one webhook; more wait in that webhook's queue. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  WEBHOOK_MAX_IN_FLIGHT_PER_WEBHOOK = 32;
+
+  /** Attempts waiting for one webhook beyond its in-flight cap; past it an attempt fails fast ("endpoint saturated") and moves to the next tier. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(100_000)
+  WEBHOOK_MAX_QUEUED_PER_WEBHOOK = 256;
+
+  /** How long the dispatcher trusts its cached view of a tenant's webhooks (a delete is seen within this). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  WEBHOOK_CACHE_TTL_MS = 2_000;
+
+  /** Input events larger than this are set aside as invalid. */
+  @Transform(toInt) @IsInt() @Min(256) @Max(10_485_760)
+  EVENT_MAX_BYTES = 65_536;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 15_000;
+}
+
+export class ConfigError extends Error {}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `  - ${m}` : `  - ${e.property}: ${m}`)),
+  );
+}
+
+export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { whitelist: true, forbidUnknownValues: true, stopAtFirstError: true });
+  const problems = describe(errors);
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);
+  }
+  return vars;
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { KafkaService } from '../kafka/kafka.service.js';
+import { Topics } from '../kafka/topics.js';
+import type { Subscription } from '../webhooks/webhook-directory.js';
+import { ConcurrencyGate } from './concurrency-gate.js';
+import type { DeliveryJob } from './delivery-job.js';
+import { HttpSender, type SendResult } from './http-sender.js';
+import { sign } from './signature.js';
+
+export const USER_AGENT = 'Rift-Webhooks/0.1 (+https://riftl.ink)';
+
+export interface DeliveryCounters {
+  delivered: number;
+  failedAttempts: number;
+  retried: number;
+  deadLettered: number;
+  skippedDeleted: number;
+}
+
+/**
+ * Makes one attempt of a delivery and hands the outcome on: done on a 2xx, else the job goes to the
+ * retry tier of its next attempt, or to the DLQ after the last. The returned promise settles only
+ * once that hand-off is acknowledged by Kafka (acks=all), which is when its offset may be committed.
+ */
+@Injectable()
+export class Deliverer {
+  private readonly logger = new Logger('Delivery');
+  readonly gate: ConcurrencyGate;
+  readonly counters: DeliveryCounters = { delivered: 0, failedAttempts: 0, retried: 0, deadLettered: 0, skippedDeleted: 0 };
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly http: HttpSender,
+    private readonly kafka: KafkaService,
+    private readonly topics: Topics,
+  ) {
+    const d = config.delivery;
+    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook);
+  }
+
+  async attempt(job: DeliveryJob, webhook: Subscription): Promise<void> {
+    const attempt = job.attempts + 1;
+    const startedAt = new Date();
+    const acquired = this.gate.acquire(webhook.id);
+    let result: SendResult;
+    if (!acquired) {
+      result = { ok: false, error: 'endpoint_saturated', durationMs: 0 };
+    } else {
+      const release = await acquired;
+      try {
+        const body = Buffer.from(job.body, 'utf8');
+        result = await this.http.post(webhook.url, body, {
+          'Content-Type': 'application/json',
+          'User-Agent': USER_AGENT,
+          'X-Rift-Signature': sign(body, webhook.signingKey),
+          'X-Rift-Event': job.event_type,
+          'X-Rift-Event-Id': job.event_id,
+          'X-Rift-Attempt': String(attempt),
+        });
+      } finally {
+        release();
+      }
+    }
+    const record = { attempt, at: startedAt.toISOString(), duration_ms: result.durationMs, status: result.status, error: result.error };
+    const line = { msg: 'delivery attempt', webhook_id: webhook.id, event_id: job.event_id, event_type: job.event_type, ...record, ok: result.ok };
+    if (result.ok) {
+      this.counters.delivered++;
+      this.logger.debug(line);
+      return;
+    }
+    this.counters.failedAttempts++;
+    this.logger.warn(line);
+    const next: DeliveryJob = { ...job, attempts: attempt, history: [...job.history, record] };
+    const tier = this.topics.tierFor(attempt + 1);
+    if (tier) {
+      next.due_at = Date.now() + tier.delayMs;
+      await this.kafka.sendDurably(tier.topic, { key: webhook.id, value: JSON.stringify(next) });
+      this.counters.retried++;
+    } else {
+      await this.kafka.sendDurably(this.topics.dlq, {
+        key: webhook.id,
+        value: JSON.stringify({ ...next, dead_at: new Date().toISOString(), last_error: result.error }),
+        headers: { 'rift-webhook-id': webhook.id, 'rift-event-id': job.event_id, 'rift-last-error': result.error ?? 'unknown' },
+      });
+      this.counters.deadLettered++;
+      this.logger.warn({ msg: 'delivery dead-lettered', webhook_id: webhook.id, event_id: job.event_id, attempts: attempt, last_error: result.error });
+    }
+  }
+}

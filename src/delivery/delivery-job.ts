@@ -1,0 +1,40 @@
+import type { EventType } from '../kafka/topics.js';
+
+/** One attempt's outcome, kept in the job's history and in the DLQ entry. */
+export interface AttemptRecord {
+  attempt: number;
+  at: string;
+  duration_ms: number;
+  status?: number;
+  error?: string;
+}
+
+/**
+ * A delivery of one event to one webhook, as it travels through the retry tiers and the DLQ.
+ * `body` is the exact payload text of the first attempt: every retry sends the same bytes.
+ */
+export interface DeliveryJob {
+  v: 1;
+  webhook_id: string;
+  tenant_id: string;
+  event_id: string;
+  event_type: EventType;
+  body: string;
+  /** Attempts made so far. */
+  attempts: number;
+  /** Epoch ms at which the next attempt is due. */
+  due_at: number;
+  history: AttemptRecord[];
+}
+
+export function parseDeliveryJob(raw: Buffer | null): DeliveryJob | null {
+  if (!raw) return null;
+  try {
+    const j = JSON.parse(raw.toString('utf8')) as DeliveryJob;
+    const ok = j && j.v === 1 && typeof j.webhook_id === 'string' && typeof j.tenant_id === 'string' && typeof j.event_id === 'string'
+      && typeof j.body === 'string' && typeof j.attempts === 'number' && typeof j.due_at === 'number' && Array.isArray(j.history);
+    return ok ? j : null;
+  } catch {
+    return null;
+  }
+}

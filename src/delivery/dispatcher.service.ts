@@ -1,0 +1,42 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { KafkaService } from '../kafka/kafka.service.js';
+import { Topics } from '../kafka/topics.js';
+import { TrackedConsumer } from '../kafka/tracked-consumer.js';
+import { InputHandler } from './input-handler.js';
+import { RetryHandler } from './retry-handler.js';
+
+export const DISPATCHER_GROUP = 'rift-dispatcher';
+export const RETRY_GROUP = 'rift-dispatcher-retry';
+
+/**
+ * Runs the dispatcher's two consumer groups: `rift-dispatcher` on the input topics and
+ * `rift-dispatcher-retry` on the retry tiers (separate, so a paused tier never slows new events).
+ * SIGTERM drains in-flight attempts (up to SHUTDOWN_TIMEOUT_MS) and commits before leaving.
+ */
+@Injectable()
+export class DispatcherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Dispatcher');
+  private readonly input: TrackedConsumer;
+  private readonly retry: TrackedConsumer;
+  private started?: Promise<void>;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaService, topics: Topics, inputHandler: InputHandler, retryHandler: RetryHandler) {
+    this.input = new TrackedConsumer(kafka, { groupId: DISPATCHER_GROUP, topics: Object.values(topics.input), handler: inputHandler, partitionsConsumedConcurrently: 6 });
+    this.retry = new TrackedConsumer(kafka, { groupId: RETRY_GROUP, topics: topics.retryTopics(), handler: retryHandler, partitionsConsumedConcurrently: 6 });
+  }
+
+  onApplicationBootstrap(): void {
+    this.started = (async () => {
+      await this.kafka.waitUntilUp();
+      await Promise.all([this.input.start(), this.retry.start()]);
+      this.logger.log('dispatcher consuming');
+    })();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.log('draining in-flight deliveries');
+    await Promise.all([this.input.stop(this.config.shutdownTimeoutMs), this.retry.stop(this.config.shutdownTimeoutMs)]);
+    this.logger.log('dispatcher stopped');
+  }
+}

@@ -1,0 +1,127 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import axios, { type AxiosInstance } from 'axios';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
+import { bareHost, isPublicAddress, UnsafeTargetError } from '../common/network-policy.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+export interface SendResult {
+  ok: boolean;
+  status?: number;
+  /** Short machine-readable class of the failure: http_500, timeout, econnrefused, tls, unsafe_target, ... */
+  error?: string;
+  durationMs: number;
+}
+
+/** How much of a response body is read (then the socket is released). */
+const RESPONSE_CAP_BYTES = 4096;
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * The HTTPS client of the dispatcher: one axios instance, kept lean (no transforms, no
+ * decompression, streamed response read up to 4 KiB), keep-alive agents, no redirects followed.
+ *
+ * Unless WEBHOOK_ALLOW_PRIVATE_NETWORKS, the agent's DNS lookup refuses non-public addresses, and
+ * the socket connects to the very address that was checked (no second resolution to race).
+ */
+@Injectable()
+export class HttpSender implements OnApplicationShutdown {
+  private readonly agent: https.Agent;
+  private readonly http: AxiosInstance;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    const allowPrivate = config.delivery.allowPrivateNetworks;
+    this.agent = new https.Agent({
+      keepAlive: true,
+      keepAliveMsecs: 10_000,
+      // Per-webhook limits are the ConcurrencyGate's job; many webhooks may share one host.
+      maxSockets: config.delivery.maxInFlight,
+      maxFreeSockets: 64,
+      scheduling: 'lifo',
+      lookup: allowPrivate ? undefined : (safeLookup as unknown as https.AgentOptions['lookup']),
+    });
+    this.http = axios.create({
+      httpsAgent: this.agent,
+      maxRedirects: 0,
+      decompress: false,
+      responseType: 'stream',
+      transformRequest: [],
+      transformResponse: [],
+      validateStatus: () => true,
+      proxy: false,
+    });
+  }
+
+  async post(url: string, body: Buffer, headers: Record<string, string>): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:') return { ok: false, error: 'not_https', durationMs: 0 };
+    if (!this.config.delivery.allowPrivateNetworks) {
+      const host = bareHost(parsed.hostname);
+      if (isIP(host) && !isPublicAddress(host)) return { ok: false, error: 'unsafe_target', durationMs: 0 };
+    }
+    // One deadline for the whole attempt: connect, TLS, request, response headers and the capped body.
+    const signal = AbortSignal.timeout(this.config.delivery.timeoutMs);
+    try {
+      const res = await this.http.post<Readable>(url, body, { headers, signal, timeout: this.config.delivery.timeoutMs });
+      await drain(res.data, RESPONSE_CAP_BYTES);
+      const ok = res.status >= 200 && res.status < 300;
+      return { ok, status: res.status, error: ok ? undefined : `http_${res.status}`, durationMs: elapsed() };
+    } catch (err) {
+      return { ok: false, error: classify(err, signal), durationMs: elapsed() };
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.agent.destroy();
+  }
+}
+
+function safeLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    if (err) return callback(err, []);
+    const bad = addresses.find((a) => !isPublicAddress(a.address));
+    if (bad || addresses.length === 0) {
+      return callback(new UnsafeTargetError(`${hostname} resolves to a non-public address`) as NodeJS.ErrnoException, []);
+    }
+    if (options.all) return callback(null, addresses);
+    callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+}
+
+/** Reads up to `cap` bytes of the response, then lets the socket go back to the pool. */
+function drain(stream: Readable, cap: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      stream.removeAllListeners('data');
+      resolve();
+    };
+    stream.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > cap) {
+        stream.destroy();
+        done();
+      }
+    });
+    stream.once('end', done);
+    stream.once('error', done);
+    stream.once('close', done);
+  });
+}
+
+function classify(err: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return 'timeout';
+  const e = err as { code?: string; cause?: { code?: string }; message?: string };
+  if (e instanceof UnsafeTargetError || e.cause instanceof UnsafeTargetError) return 'unsafe_target';
+  const code = e.code ?? e.cause?.code;
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') return 'timeout';
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code)) return 'tls';
+  if (code) return code.toLowerCase();
+  return 'network_error';
+}

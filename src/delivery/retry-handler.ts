@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { KafkaMessage } from 'kafkajs';
+import { untilSuccess } from '../common/retry.js';
+import type { Admission, MessageHandler } from '../kafka/tracked-consumer.js';
+import { WebhookDirectory } from '../webhooks/webhook-directory.js';
+import { Deliverer } from './deliverer.js';
+import { parseDeliveryJob } from './delivery-job.js';
+import { InvalidEvents } from './invalid-events.js';
+
+/**
+ * Retry tier topics: a job whose time has not come pauses its partition until it is due (the
+ * consumer resumes it then); a due job makes its next attempt, unless its webhook was deleted.
+ * Nothing sleeps in a handler.
+ */
+@Injectable()
+export class RetryHandler implements MessageHandler {
+  private readonly logger = new Logger('RetryHandler');
+
+  constructor(private readonly directory: WebhookDirectory, private readonly deliverer: Deliverer, private readonly invalid: InvalidEvents) {}
+
+  async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {
+    const job = parseDeliveryJob(message.value);
+    if (!job) return { work: this.invalid.setAside(topic, partition, message, 'not a delivery job') };
+    if (job.due_at > Date.now()) return { notBefore: job.due_at };
+    await this.deliverer.gate.waitForCapacity();
+    return {
+      work: (async () => {
+        const webhook = await untilSuccess(
+          () => this.directory.webhook(job.tenant_id, job.webhook_id),
+          (err, delay) => this.logger.warn(`webhook lookup failed, retrying in ${delay} ms: ${(err as Error).message}`),
+        );
+        if (!webhook) {
+          this.deliverer.counters.skippedDeleted++;
+          this.logger.log({ msg: 'webhook deleted; retry dropped', webhook_id: job.webhook_id, event_id: job.event_id, attempts: job.attempts });
+          return;
+        }
+        await this.deliverer.attempt(job, webhook);
+      })(),
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { flattenValidationErrors } from '../common/validation.js';
+import type { EventType } from '../kafka/topics.js';
+import { DATA_CLASSES, DATA_FIELDS, type EventData } from './dto/event-data.dto.js';
+
+export type ValidationResult = { ok: true; data: EventData } | { ok: false; reason: string };
+
+/** Checks one event's `data` object against its type's schema (unknown fields are refused). */
+export function validateEventData(type: EventType, value: unknown): ValidationResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'value must be a JSON object' };
+  }
+  const instance = plainToInstance(DATA_CLASSES[type], value as object);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  if (errors.length > 0) return { ok: false, reason: flattenValidationErrors(errors).join('; ') };
+  return { ok: true, data: instance };
+}
+
+/**
+ * The webhook body, serialised once: `{"event","timestamp","data"}` exactly as the docs show, with
+ * `data` in the docs' key order and only the fields the event carries. Every attempt of a delivery
+ * sends these same bytes.
+ */
+export function buildPayload(type: EventType, data: EventData, eventId: string, generatedAt: Date): string {
+  const source = data as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const field of DATA_FIELDS[type]) {
+    const v = field === 'event_id' ? eventId : source[field];
+    if (v !== undefined) out[field] = v;
+  }
+  return JSON.stringify({ event: type, timestamp: isoSeconds(generatedAt), data: out });
+}
+
+/** ISO-8601 UTC without milliseconds, as in the docs ("2026-03-24T15:00:00Z"). */
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+export const EVENT_TYPES = ['click', 'attribution', 'conversion'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One retry tier: the attempt it makes, how long after the previous failure, and its topic. */
+export interface RetryTier {
+  attempt: number;
+  delayMs: number;
+  topic: string;
+}
+
+/** Topic names as data, derived once from RIFT_TOPIC_PREFIX and WEBHOOK_RETRY_SCHEDULE. */
+@Injectable()
+export class Topics {
+  readonly input: Record<EventType, string>;
+  /** tiers[0] makes attempt 2, tiers[1] attempt 3, ... */
+  readonly tiers: RetryTier[];
+  readonly dlq: string;
+  readonly invalid: string;
+  readonly maxAttempts: number;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const p = config.kafka.topicPrefix;
+    this.input = { click: `${p}.events.click`, attribution: `${p}.events.attribution`, conversion: `${p}.events.conversion` };
+    const schedule = config.delivery.retrySchedule;
+    this.maxAttempts = schedule.length;
+    this.tiers = schedule.slice(1).map((seconds, i) => ({
+      attempt: i + 2,
+      delayMs: Math.round(seconds * 1000),
+      topic: `${p}.webhooks.retry.${tierLabel(seconds)}`,
+    }));
+    this.dlq = `${p}.webhooks.dlq`;
+    this.invalid = `${p}.events.invalid`;
+  }
+
+  /** The tier that makes attempt n (n >= 2), or undefined after the last one. */
+  tierFor(attempt: number): RetryTier | undefined {
+    return this.tiers[attempt - 2];
+  }
+
+  /** Distinct retry topics (tiers with equal delays share one). */
+  retryTopics(): string[] {
+    return [...new Set(this.tiers.map((t) => t.topic))];
+  }
+
+  all(): string[] {
+    return [...Object.values(this.input), ...this.retryTopics(), this.dlq, this.invalid];
+  }
+
+  typeOfInput(topic: string): EventType | undefined {
+    return EVENT_TYPES.find((t) => this.input[t] === topic);
+  }
+}
+
+/** 1 -> "1s", 25 -> "25s", 0.2 -> "200ms". */
+export function tierLabel(seconds: number): string {
+  return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
+}

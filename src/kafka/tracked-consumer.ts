@@ -1,0 +1,172 @@
+import { Logger } from '@nestjs/common';
+import type { Consumer, KafkaMessage } from 'kafkajs';
+import type { KafkaService } from './kafka.service.js';
+import { OffsetTracker } from './offset-tracker.js';
+
+/** What a handler says about a message: its work has started, or it is not due until a time. */
+export type Admission = { work: Promise<void> } | { notBefore: number };
+
+export interface MessageHandler {
+  /**
+   * Called in offset order for each message of a partition. May wait (backpressure) before
+   * answering. `work` must settle only when the message is fully handled (delivered, or handed to
+   * the next topic with acks=all); it should not reject (a rejection is logged and the offset is
+   * left uncommitted, so the message is consumed again after a restart).
+   */
+  admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission>;
+}
+
+export interface TrackedConsumerOptions {
+  groupId: string;
+  topics: string[];
+  handler: MessageHandler;
+  partitionsConsumedConcurrently?: number;
+  commitIntervalMs?: number;
+}
+
+/**
+ * A kafkajs consumer that runs many messages' work at once and still commits at-least-once:
+ * each partition's offset advances only to the lowest message whose work is unfinished.
+ * Partitions whose head message is not yet due are paused and resumed at the due time, so one
+ * partition waiting never holds up another.
+ */
+export class TrackedConsumer {
+  private readonly logger: Logger;
+  private consumer?: Consumer;
+  private trackers = new Map<string, OffsetTracker>();
+  private readonly works = new Set<Promise<void>>();
+  private readonly resumeTimers = new Map<string, NodeJS.Timeout>();
+  private commitTimer?: NodeJS.Timeout;
+  private stopping = false;
+  private committing?: Promise<void>;
+
+  constructor(private readonly kafka: KafkaService, private readonly opts: TrackedConsumerOptions) {
+    this.logger = new Logger(`Consumer ${opts.groupId}`);
+  }
+
+  async start(): Promise<void> {
+    for (let attempt = 1, delay = 250; !this.stopping; attempt++, delay = Math.min(delay * 2, 5_000)) {
+      try {
+        await this.run();
+        return;
+      } catch (err) {
+        this.logger.warn(`cannot start yet (attempt ${attempt}): ${(err as Error).message}`);
+        await this.consumer?.disconnect().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.consumer = consumer;
+    // A new generation re-reads uncommitted messages from the committed offsets; old trackers are
+    // dropped (their in-flight work still finishes, it just no longer moves any offset).
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.trackers = new Map();
+      this.clearResumeTimers();
+      this.logger.log(`joined group as ${e.payload.memberId}, assigned ${JSON.stringify(e.payload.memberAssignment)}`);
+    });
+    consumer.on(consumer.events.CRASH, (e) => this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`));
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.opts.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const key = `${batch.topic}:${batch.partition}`;
+        let tracker = this.trackers.get(key);
+        if (!tracker) this.trackers.set(key, (tracker = new OffsetTracker()));
+        for (const message of batch.messages) {
+          if (this.stopping || !isRunning() || isStale()) break;
+          const admission = await this.opts.handler.admit(batch.topic, batch.partition, message);
+          if ('notBefore' in admission) {
+            this.pauseUntil(batch.topic, batch.partition, admission.notBefore);
+            break;
+          }
+          const end = tracker.begin(BigInt(message.offset));
+          const work = admission.work.then(end, (err: unknown) =>
+            this.logger.error(`work for ${key}@${message.offset} failed; it stays uncommitted: ${(err as Error).message}`),
+          );
+          this.works.add(work);
+          void work.finally(() => this.works.delete(work));
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+      },
+    });
+    this.commitTimer ??= setInterval(() => void this.commit(), this.opts.commitIntervalMs ?? 200);
+  }
+
+  private pauseUntil(topic: string, partition: number, when: number): void {
+    const consumer = this.consumer!;
+    consumer.pause([{ topic, partitions: [partition] }]);
+    const key = `${topic}:${partition}`;
+    clearTimeout(this.resumeTimers.get(key));
+    this.resumeTimers.set(
+      key,
+      setTimeout(() => {
+        this.resumeTimers.delete(key);
+        if (!this.stopping) consumer.resume([{ topic, partitions: [partition] }]);
+      }, Math.max(0, when - Date.now())),
+    );
+  }
+
+  private clearResumeTimers(): void {
+    this.resumeTimers.forEach((t) => clearTimeout(t));
+    this.resumeTimers.clear();
+  }
+
+  /** Commits every partition's committable offset. */
+  commit(): Promise<void> {
+    this.committing ??= this.doCommit().finally(() => (this.committing = undefined));
+    return this.committing;
+  }
+
+  private async doCommit(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    const marks: (() => void)[] = [];
+    for (const [key, tracker] of this.trackers) {
+      const at = tracker.committable();
+      if (at === undefined) continue;
+      const i = key.lastIndexOf(':');
+      offsets.push({ topic: key.slice(0, i), partition: Number(key.slice(i + 1)), offset: at.toString() });
+      marks.push(() => tracker.markCommitted(at));
+    }
+    if (offsets.length === 0) return;
+    try {
+      await consumer.commitOffsets(offsets);
+      marks.forEach((m) => m());
+    } catch (err) {
+      this.logger.warn(`commit failed (will retry): ${(err as Error).message}`);
+    }
+  }
+
+  inFlight(): number {
+    return this.works.size;
+  }
+
+  /**
+   * Graceful stop: fetch nothing more, let in-flight work finish (up to `drainMs`), commit what is
+   * finished, then leave the group. Work still running after the deadline stays uncommitted.
+   */
+  async stop(drainMs: number): Promise<void> {
+    this.stopping = true;
+    this.clearResumeTimers();
+    const consumer = this.consumer;
+    if (!consumer) return;
+    try {
+      consumer.pause(this.opts.topics.map((topic) => ({ topic })));
+    } catch {
+      /* not running */
+    }
+    const deadline = new Promise((r) => setTimeout(r, drainMs).unref());
+    await Promise.race([Promise.allSettled([...this.works]), deadline]);
+    clearInterval(this.commitTimer);
+    await this.commit();
+    await consumer.disconnect().catch((err: Error) => this.logger.warn(`disconnect: ${err.message}`));
+  }
+}

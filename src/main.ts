@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import { loadConfig, type AppConfig } from './config/config.js';
+import { ConfigError } from './config/env.schema.js';
+
+const LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+export function setupOpenApi(app: NestExpressApplication): void {
+  const doc = new DocumentBuilder()
+    .setTitle('Rift Webhooks')
+    .setDescription(
+      'Register HTTPS webhooks for click, attribution and conversion events. Every delivery carries ' +
+        'X-Rift-Signature: the hex HMAC-SHA256 of the raw body, keyed by the webhook secret.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'rl_live_... API key' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'openapi.json' });
+}
+
+export async function bootstrap(config: AppConfig): Promise<NestExpressApplication> {
+  const logger = new ConsoleLogger({ json: true, logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1) as never });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bufferLogs: true });
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: '64kb' });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  if (config.role !== 'dispatcher') setupOpenApi(app);
+  await app.listen(config.http.port, '0.0.0.0');
+  Logger.log(`rift-webhooks (${config.role}) listening on :${config.http.port}`, 'Main');
+  return app;
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG: not worth restarting in a loop
+    }
+    throw err;
+  }
+  await bootstrap(config);
+}
+
+void main();

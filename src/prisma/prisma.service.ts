@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+/**
+ * The only database client. Prisma 7 with the node-postgres driver adapter: no native engine.
+ * Boot does not fail when Postgres is down: `waitUntilUp` retries with backoff and logs what it
+ * waits for, and /health/ready reports the state meanwhile.
+ */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(PrismaService.name);
+  private stopped = false;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: 20 }) });
+  }
+
+  async onModuleInit(): Promise<void> {
+    void this.waitUntilUp();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.$disconnect();
+  }
+
+  async ping(): Promise<void> {
+    await this.$queryRaw`SELECT 1`;
+  }
+
+  /** Resolves once Postgres answers; retries with capped exponential backoff. */
+  async waitUntilUp(): Promise<void> {
+    for (let attempt = 1, delay = 250; !this.stopped; attempt++, delay = Math.min(delay * 2, 5_000)) {
+      try {
+        await this.ping();
+        if (attempt > 1) this.logger.log('PostgreSQL is reachable');
+        return;
+      } catch (err) {
+        this.logger.warn(`waiting for PostgreSQL (attempt ${attempt}): ${(err as Error).message.split('\n')[0]}`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+}

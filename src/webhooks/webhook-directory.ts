@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SecretBox } from '../common/secret-box.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { EventType } from '../kafka/topics.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+
+export interface Subscription {
+  id: string;
+  tenantId: string;
+  url: string;
+  events: ReadonlySet<string>;
+  /** The webhook secret as UTF-8 bytes: the HMAC key. */
+  signingKey: Buffer;
+}
+
+interface Entry {
+  exists: boolean;
+  webhooks: Subscription[];
+  expires: number;
+}
+
+/**
+ * The dispatcher's view of tenants and their webhooks, cached for WEBHOOK_CACHE_TTL_MS (2 s by
+ * default). That TTL is how a delete, a PATCH or a rotated secret reaches every dispatcher: within
+ * one TTL, with no extra moving part. Loads for many tenants at once share one query, and
+ * concurrent lookups of one tenant share one load.
+ */
+@Injectable()
+export class WebhookDirectory {
+  private readonly box: SecretBox;
+  private readonly cache = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Entry>>();
+  private batch: { ids: Set<string>; promise: Promise<Map<string, Entry>> } | undefined;
+
+  constructor(private readonly prisma: PrismaService, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.box = new SecretBox(config.secretKey);
+  }
+
+  /** The tenant's webhooks, or null when the tenant does not exist. */
+  async tenant(tenantId: string): Promise<Subscription[] | null> {
+    const hit = this.cache.get(tenantId);
+    const entry = hit && hit.expires > Date.now() ? hit : await this.load(tenantId);
+    return entry.exists ? entry.webhooks : null;
+  }
+
+  async subscribers(tenantId: string, type: EventType): Promise<Subscription[] | null> {
+    const all = await this.tenant(tenantId);
+    return all && all.filter((w) => w.events.has(type));
+  }
+
+  /** The webhook as it is now (within the TTL), or null once deleted. */
+  async webhook(tenantId: string, webhookId: string): Promise<Subscription | null> {
+    return (await this.tenant(tenantId))?.find((w) => w.id === webhookId) ?? null;
+  }
+
+  private load(tenantId: string): Promise<Entry> {
+    let p = this.loading.get(tenantId);
+    if (!p) {
+      p = this.joinBatch(tenantId).finally(() => this.loading.delete(tenantId));
+      this.loading.set(tenantId, p);
+    }
+    return p;
+  }
+
+  /** Tenants asked for in the same tick are loaded by one query. */
+  private async joinBatch(tenantId: string): Promise<Entry> {
+    if (!this.batch) {
+      const ids = new Set<string>();
+      const promise = new Promise<void>((r) => setImmediate(r)).then(() => {
+        this.batch = undefined;
+        return this.fetch([...ids]);
+      });
+      this.batch = { ids, promise };
+    }
+    this.batch.ids.add(tenantId);
+    const result = await this.batch.promise;
+    return result.get(tenantId)!;
+  }
+
+  private async fetch(tenantIds: string[]): Promise<Map<string, Entry>> {
+    const rows = await this.prisma.tenant.findMany({
+      where: { id: { in: tenantIds } },
+      select: { id: true, webhooks: { select: { id: true, url: true, events: true, secretCiphertext: true } } },
+    });
+    const expires = Date.now() + this.config.delivery.cacheTtlMs;
+    const out = new Map<string, Entry>(tenantIds.map((id) => [id, { exists: false, webhooks: [], expires }]));
+    for (const t of rows) {
+      out.set(t.id, {
+        exists: true,
+        expires,
+        webhooks: t.webhooks.map((w) => ({
+          id: w.id,
+          tenantId: t.id,
+          url: w.url,
+          events: new Set(w.events),
+          signingKey: Buffer.from(this.box.open(w.secretCiphertext, w.id), 'utf8'),
+        })),
+      });
+    }
+    for (const [id, e] of out) this.cache.set(id, e);
+    return out;
+  }
+}
