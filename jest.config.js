@@ -1,8 +1,20 @@
-/** @type {import('jest').Config} */
-export default {
-  testEnvironment: 'node',
+/**
+ * Two tiers: unit specs beside the code (src/**\/*.spec.ts), and end-to-end tests (test/) against
+ * the real Kafka broker, a real PostgreSQL and a real HTTPS receiver, run one file at a time.
+ * TypeScript runs as native ESM (NestJS 12 is ESM-only): `node --experimental-vm-modules`.
+ */
+const ts = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true }] },
-  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  testEnvironment: 'node',
+};
+
+/** @type {import('jest').Config} */
+export default {
+  testTimeout: 180_000,
+  projects: [
+    { ...ts, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...ts, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
 };

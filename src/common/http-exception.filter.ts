@@ -32,7 +32,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
-      const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Partial<ErrorBody> & { statusCode?: number };
+      const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Partial<ErrorBody> & { details?: unknown };
+      if (p.details !== undefined) {
+        // @nestjs/terminus' report (503 from /health/ready) is already the documented JSON.
+        res.status(status).json(payload);
+        return;
+      }
       body = {
         status,
         error: typeof p.error === 'string' ? p.error : (REASONS[status] ?? 'Error'),

@@ -49,7 +49,8 @@ export class KafkaService implements OnApplicationShutdown {
 
   async getAdmin(): Promise<Admin> {
     if (!this.admin) {
-      const admin = this.kafka.admin();
+      // Few retries here: callers (boot, health) have their own loop and want to hear of failure soon.
+      const admin = this.kafka.admin({ retry: { retries: 1, initialRetryTime: 200 } });
       await admin.connect();
       this.admin = admin;
     }

@@ -1,0 +1,147 @@
+import 'reflect-metadata';
+import { type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.js';
+import { ConfigError } from '../config/env.schema.js';
+import { EventPublisher, InvalidEventError } from '../events/event-publisher.js';
+import { EVENT_TYPES, type EventType } from '../kafka/topics.js';
+import { TenantError, TenantsService } from '../tenants/tenants.service.js';
+import { CliModule } from './cli.module.js';
+
+const USAGE = `rift: operate Rift Webhooks
+
+  rift tenant create --name <name>     create a tenant; prints {"tenant_id","api_key"} (the key is shown only now)
+  rift tenant list [--json]            list tenants
+  rift key create --tenant <id>        issue another API key for a tenant
+  rift key revoke <key-id|key-prefix>  revoke an API key
+  rift publish <click|attribution|conversion> --tenant <id> --link <id> [fields]
+       fields: --timestamp --event-id --user-agent --referer --platform --install-id --app-version
+               --conversion-type --user-id --source-id --amount-cents --currency --metadata <json>
+
+Reads the service's environment (DATABASE_URL, KAFKA_BROKERS, RIFT_TOPIC_PREFIX, ...).`;
+
+class UsageError extends Error {}
+
+/** Everything the framework says goes to stderr: stdout carries only the command's result. */
+const stderrLogger: LoggerService = {
+  log: () => undefined,
+  warn: (m: unknown) => process.stderr.write(`warn: ${typeof m === 'string' ? m : JSON.stringify(m)}\n`),
+  error: (m: unknown) => process.stderr.write(`error: ${typeof m === 'string' ? m : JSON.stringify(m)}\n`),
+};
+
+const out = (v: unknown): void => {
+  process.stdout.write(`${JSON.stringify(v)}\n`);
+};
+
+async function run(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      name: { type: 'string' },
+      tenant: { type: 'string' },
+      link: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      timestamp: { type: 'string' },
+      'event-id': { type: 'string' },
+      'user-agent': { type: 'string' },
+      referer: { type: 'string' },
+      platform: { type: 'string' },
+      'install-id': { type: 'string' },
+      'app-version': { type: 'string' },
+      'conversion-type': { type: 'string' },
+      'user-id': { type: 'string' },
+      'source-id': { type: 'string' },
+      'amount-cents': { type: 'string' },
+      currency: { type: 'string' },
+      metadata: { type: 'string' },
+    },
+  });
+  const [group, action, arg] = positionals;
+  if (values.help || !group) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const env = { ...process.env };
+  // Tenant, key and publish commands never open a webhook secret; a throwaway key lets them run
+  // without RIFT_SECRET_KEY in the shell.
+  env.RIFT_SECRET_KEY ??= randomBytes(32).toString('hex');
+  const config = loadConfig(env);
+  const app = await NestFactory.createApplicationContext(CliModule.forConfig(config), { logger: stderrLogger, abortOnError: false });
+  try {
+    const tenants = app.get(TenantsService);
+    const cmd = `${group} ${action ?? ''}`.trim();
+    switch (cmd) {
+      case 'tenant create':
+        if (!values.name) throw new UsageError('tenant create needs --name <name>');
+        return out(await tenants.createTenant(values.name));
+      case 'tenant list': {
+        const rows = await tenants.listTenants();
+        if (values.json) return out(rows);
+        for (const t of rows) process.stdout.write(`${t.tenant_id}  ${t.created_at}  keys:${t.active_keys}  ${t.name}\n`);
+        return;
+      }
+      case 'key create':
+        if (!values.tenant) throw new UsageError('key create needs --tenant <id>');
+        return out(await tenants.createKey(values.tenant));
+      case 'key revoke':
+        if (!arg) throw new UsageError('key revoke needs a key id or key prefix');
+        return out({ revoked: await tenants.revokeKey(arg) });
+      default:
+        if (group === 'publish') {
+          const type = action as EventType;
+          if (!EVENT_TYPES.includes(type)) throw new UsageError(`publish needs a type: ${EVENT_TYPES.join(', ')}`);
+          if (!values.tenant || !values.link) throw new UsageError('publish needs --tenant <id> and --link <id>');
+          const data = publishData(type, values);
+          return out(await app.get(EventPublisher).publish(type, data));
+        }
+        throw new UsageError(`unknown command: ${cmd}`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+function publishData(type: EventType, v: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const data: Record<string, unknown> = { tenant_id: v.tenant, link_id: v.link, timestamp: v.timestamp ?? new Date().toISOString() };
+  const copy = (flag: string, field: string) => v[flag] !== undefined && (data[field] = v[flag]);
+  copy('event-id', 'event_id');
+  if (type === 'click') {
+    copy('user-agent', 'user_agent');
+    copy('referer', 'referer');
+    copy('platform', 'platform');
+  } else if (type === 'attribution') {
+    copy('install-id', 'install_id');
+    copy('app-version', 'app_version');
+  } else {
+    copy('conversion-type', 'conversion_type');
+    copy('user-id', 'user_id');
+    copy('source-id', 'source_id');
+    copy('currency', 'currency');
+    if (v['amount-cents'] !== undefined) data.amount_cents = Number(v['amount-cents']);
+    if (v.metadata !== undefined) {
+      try {
+        data.metadata = JSON.parse(String(v.metadata));
+      } catch {
+        throw new UsageError('--metadata must be JSON');
+      }
+    }
+  }
+  return data;
+}
+
+run(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    const known = err instanceof UsageError || err instanceof TenantError || err instanceof InvalidEventError || err instanceof ConfigError
+      || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`rift: ${(err as Error).message}\n`);
+    if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+    if (!known) process.stderr.write(`${(err as Error).stack ?? ''}\n`);
+    process.exit(known ? 2 : 1);
+  },
+);
