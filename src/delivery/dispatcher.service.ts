@@ -6,12 +6,9 @@ import { TrackedConsumer } from '../kafka/tracked-consumer.js';
 import { InputHandler } from './input-handler.js';
 import { RetryHandler } from './retry-handler.js';
 
-export const DISPATCHER_GROUP = 'rift-dispatcher';
-export const RETRY_GROUP = 'rift-dispatcher-retry';
-
 /**
- * Runs the dispatcher's two consumer groups: `rift-dispatcher` on the input topics and
- * `rift-dispatcher-retry` on the retry tiers (separate, so a paused tier never slows new events).
+ * Runs the dispatcher's two consumer groups (names from Topics.groups): `rift-dispatcher` on the input
+ * topics and `rift-dispatcher-retry` on the retry tiers (separate, so a paused tier never slows new events).
  * SIGTERM drains in-flight attempts (up to SHUTDOWN_TIMEOUT_MS) and commits before leaving.
  */
 @Injectable()
@@ -22,8 +19,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
   private started?: Promise<void>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaService, topics: Topics, inputHandler: InputHandler, retryHandler: RetryHandler) {
-    this.input = new TrackedConsumer(kafka, { groupId: DISPATCHER_GROUP, topics: Object.values(topics.input), handler: inputHandler, partitionsConsumedConcurrently: 6 });
-    this.retry = new TrackedConsumer(kafka, { groupId: RETRY_GROUP, topics: topics.retryTopics(), handler: retryHandler, partitionsConsumedConcurrently: 6 });
+    this.input = new TrackedConsumer(kafka, { groupId: topics.groups.dispatcher, topics: Object.values(topics.input), handler: inputHandler, partitionsConsumedConcurrently: 6 });
+    this.retry = new TrackedConsumer(kafka, { groupId: topics.groups.retry, topics: topics.retryTopics(), handler: retryHandler, partitionsConsumedConcurrently: 6 });
   }
 
   onApplicationBootstrap(): void {

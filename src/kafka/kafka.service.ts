@@ -25,6 +25,8 @@ export interface OutgoingMessage {
 export class KafkaService implements OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
   readonly kafka: InstanceType<typeof Kafka>;
+  /** For boot and health checks: fails fast and quietly (callers loop and log "waiting for Kafka"). */
+  private readonly probeKafka: InstanceType<typeof Kafka>;
   private producer?: Producer;
   private producerReady?: Promise<Producer>;
   private admin?: Admin;
@@ -45,12 +47,17 @@ export class KafkaService implements OnApplicationShutdown {
         else this.logger.warn(line);
       },
     });
+    this.probeKafka = new Kafka({
+      clientId: `${config.kafka.clientId}-admin`,
+      brokers: config.kafka.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { initialRetryTime: 200, retries: 1 },
+    });
   }
 
   async getAdmin(): Promise<Admin> {
     if (!this.admin) {
-      // Few retries here: callers (boot, health) have their own loop and want to hear of failure soon.
-      const admin = this.kafka.admin({ retry: { retries: 1, initialRetryTime: 200 } });
+      const admin = this.probeKafka.admin();
       await admin.connect();
       this.admin = admin;
     }

@@ -20,6 +20,8 @@ export class Topics {
   readonly dlq: string;
   readonly invalid: string;
   readonly maxAttempts: number;
+  /** Consumer groups, named after the prefix: `rift-dispatcher` with the default prefix. */
+  readonly groups: { dispatcher: string; retry: string };
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const p = config.kafka.topicPrefix;
@@ -33,6 +35,7 @@ export class Topics {
     }));
     this.dlq = `${p}.webhooks.dlq`;
     this.invalid = `${p}.events.invalid`;
+    this.groups = { dispatcher: `${p}-dispatcher`, retry: `${p}-dispatcher-retry` };
   }
 
   /** The tier that makes attempt n (n >= 2), or undefined after the last one. */
