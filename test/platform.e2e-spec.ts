@@ -21,11 +21,11 @@ describe('platform', () => {
     const prefix = uniquePrefix('platform');
     const svc = await new ServiceProcess(baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: prefix, RIFT_ROLE: 'all' })).start();
     try {
-      const ready = await (await fetch(`${svc.url}/health/ready`)).json();
+      const ready = (await (await fetch(`${svc.url}/health/ready`)).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(ready.status).toBe('ok');
       expect(ready.details).toEqual({ postgres: { status: 'up' }, kafka: { status: 'up' } });
       expect((await fetch(`${svc.url}/health/live`)).status).toBe(200);
-      const spec = await (await fetch(`${svc.url}/openapi.json`)).json();
+      const spec = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(spec.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     } finally {
       await svc.stop();
@@ -43,7 +43,7 @@ describe('platform', () => {
         const r = await fetch(`${svc.url}/health/ready`);
         return r.status === 503 ? r : undefined;
       });
-      const body = await res.json();
+      const body = (await res.json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(body.details.postgres.status).toBe('up');
       expect(body.details.kafka.status).toBe('down');
       expect((await fetch(`${svc.url}/health/live`)).status).toBe(200);

@@ -185,7 +185,7 @@ describe('webhook management API', () => {
   });
 
   it('documents the API in OpenAPI with the bearer scheme and the docs\' examples', async () => {
-    const spec = await (await fetch(`${svc.url}/openapi.json`)).json();
+    const spec = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(spec.components.securitySchemes.bearer.scheme).toBe('bearer');
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/rotate-secret']));
     expect(spec.paths['/v1/webhooks'].post.responses['201']).toBeDefined();

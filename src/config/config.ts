@@ -14,6 +14,7 @@ export interface AppConfig {
     partitions: number;
     replicationFactor: number;
     maxWaitMs: number;
+    sessionTimeoutMs: number;
   };
   secretKey: Buffer;
   delivery: {
@@ -70,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       partitions: vars.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: vars.KAFKA_REPLICATION_FACTOR,
       maxWaitMs: vars.KAFKA_MAX_WAIT_MS,
+      sessionTimeoutMs: vars.KAFKA_SESSION_TIMEOUT_MS,
     },
     secretKey,
     delivery: {

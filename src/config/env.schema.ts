@@ -50,6 +50,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   KAFKA_MAX_WAIT_MS = 50;
 
+  /** How long the group waits for a silent (e.g. killed) consumer before reassigning its partitions. */
+  @Transform(toInt) @IsInt() @Min(6_000) @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS = 10_000;
+
   /** 32 bytes as 64 hex characters or base64: encrypts webhook secrets at rest. Required. */
   @IsString({ message: 'RIFT_SECRET_KEY is required: 32 bytes as 64 hex characters or base64' })
   RIFT_SECRET_KEY: string;

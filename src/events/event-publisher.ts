@@ -52,9 +52,9 @@ export class EventPublisher extends EventPublisherCore {
  *   await rift.publish('click', { tenant_id, link_id: 'summer-sale', timestamp: new Date().toISOString() });
  *   await rift.close();
  */
-export async function createEventPublisher(opts: { brokers: string[]; topicPrefix?: string; clientId?: string }) {
+export async function createEventPublisher(opts: { brokers: string[]; topicPrefix?: string; clientId?: string; logLevel?: kafkajs.logLevel }) {
   const { Kafka, Partitioners, logLevel } = kafkajs;
-  const kafka = new Kafka({ clientId: opts.clientId ?? 'rift-publisher', brokers: opts.brokers, logLevel: logLevel.WARN });
+  const kafka = new Kafka({ clientId: opts.clientId ?? 'rift-publisher', brokers: opts.brokers, logLevel: opts.logLevel ?? logLevel.WARN });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   const p = opts.topicPrefix ?? 'rift';

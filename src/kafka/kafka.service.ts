@@ -127,7 +127,14 @@ export class KafkaService implements OnApplicationShutdown {
   }
 
   consumer(config: ConsumerConfig): Consumer {
-    return this.kafka.consumer({ maxWaitTimeInMs: this.config.kafka.maxWaitMs, allowAutoTopicCreation: false, ...config });
+    const sessionTimeout = this.config.kafka.sessionTimeoutMs;
+    return this.kafka.consumer({
+      maxWaitTimeInMs: this.config.kafka.maxWaitMs,
+      allowAutoTopicCreation: false,
+      sessionTimeout,
+      heartbeatInterval: Math.floor(sessionTimeout / 5),
+      ...config,
+    });
   }
 
   /** Creates every topic of the pipeline if missing (idempotent). */

@@ -58,7 +58,7 @@ export class TrackedConsumer {
   }
 
   private async run(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    const consumer = this.kafka.consumer({ groupId: this.opts.groupId });
     this.consumer = consumer;
     // A new generation re-reads uncommitted messages from the committed offsets; old trackers are
     // dropped (their in-flight work still finishes, it just no longer moves any offset).
