@@ -13,6 +13,7 @@ const ts = {
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 180_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
     { ...ts, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...ts, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

@@ -96,16 +96,23 @@ export class EnvironmentVariables {
 
 export class ConfigError extends Error {}
 
+/** Type checks say the most about a bad value ("must be an integer" before "must not be greater"). */
+const FIRST = ['isDefined', 'isString', 'isInt', 'isBoolean', 'isIn', 'matches'];
+
+/** One line per bad variable: its most telling problem. */
 function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `  - ${m}` : `  - ${e.property}: ${m}`)),
-  );
+  return errors.map((e) => {
+    const constraints = e.constraints ?? {};
+    const key = FIRST.find((k) => k in constraints) ?? Object.keys(constraints)[0]!;
+    const m = constraints[key] ?? 'is invalid';
+    return m.startsWith(e.property) ? `  - ${m}` : `  - ${e.property}: ${m}`;
+  });
 }
 
 export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
   const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
-  const errors = validateSync(vars, { whitelist: true, forbidUnknownValues: true, stopAtFirstError: true });
+  const errors = validateSync(vars, { whitelist: true, forbidUnknownValues: true });
   const problems = describe(errors);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);

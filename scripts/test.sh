@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything and runs every test (unit, then end-to-end against real Kafka, PostgreSQL and
+# an HTTPS receiver). Starts PostgreSQL if it is down and Kafka if it is not running, and stops
+# what it started. This is the README's test command and what .ci/run runs.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { echo "[test] $*" >&2; }
+
+if [[ "${CI:-}" == "true" || ! -d node_modules ]]; then
+  say "installing dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+if [[ "${CI:-}" == "true" || ! -d infra/prisma6/node_modules ]]; then
+  npm ci --prefix infra/prisma6 --no-audit --no-fund --loglevel=error
+fi
+
+bash scripts/ensure-postgres.sh
+
+started_kafka=no
+if ! bash scripts/kafka.sh status >/dev/null 2>&1; then
+  started_kafka=yes
+fi
+cleanup() {
+  if [[ "$started_kafka" == yes ]]; then bash scripts/kafka.sh stop || true; fi
+}
+trap cleanup EXIT
+bash scripts/kafka.sh start
+
+say "building"
+npm run --silent build
+
+say "docker-compose.yml syntax"
+bash scripts/check-compose.sh
+
+say "running tests"
+NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand "$@"
