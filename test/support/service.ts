@@ -97,5 +97,14 @@ export function rift(args: string[], env: NodeJS.ProcessEnv): { status: number |
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Publishes raw bytes to a topic (for poison-message tests). */
-export { KAFKA_BROKERS as brokers };
+/** `rift` without blocking this process (which may be serving a receiver meanwhile). */
+export function riftAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli', 'main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
