@@ -6,7 +6,7 @@ import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { EventsModule } from './events/events.module.js';
-import { KafkaModule } from './kafka/kafka.module.js';
+import { KafkaModule, TopicsAtBoot } from './kafka/kafka.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -33,6 +33,7 @@ export class AppModule {
         ...(dispatcher ? [DeliveryModule] : []),
       ],
       providers: [
+        TopicsAtBoot,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: apiValidationPipe },
       ],

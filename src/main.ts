@@ -29,6 +29,11 @@ export async function bootstrap(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   if (config.role !== 'dispatcher') setupOpenApi(app);
+  // Idle keep-alive sockets outlive clients' and load balancers' own timeouts, so a client never
+  // reuses a socket at the moment the server closes it.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.http.port, '0.0.0.0');
   Logger.log(`rift-webhooks (${config.role}) listening on :${config.http.port}`, 'Main');
   return app;

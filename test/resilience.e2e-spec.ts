@@ -4,7 +4,7 @@ import { createEventPublisher } from '../src/events/event-publisher.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { createTenant, registerWebhook } from './support/fixtures.js';
 import { Receiver } from './support/receiver.js';
-import { baseEnv, KAFKA_BROKERS, ROOT, ServiceProcess, uniquePrefix } from './support/service.js';
+import { baseEnv, KAFKA_BROKERS, rift, ROOT, ServiceProcess, uniquePrefix } from './support/service.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
 /**
@@ -74,6 +74,26 @@ describe('resilience (at-least-once under failures)', () => {
     const delivered = () => receiver.requests.filter((r) => r.path.startsWith(`/${name}/`)).length;
     return { env, publisher, stream, dispatcher, allDelivered, delivered, acked };
   }
+
+  it('shows consumer lag rising while no dispatcher runs and falling to 0 once one does (rift lag)', async () => {
+    const p = await pipeline('lag');
+    const lag = () => {
+      const r = rift(['lag', '--json'], p.env);
+      expect(r.status).toBe(0);
+      const j = JSON.parse(r.stdout) as { total: number; partitions: { group: string; topic: string; lag: number }[] };
+      return j.partitions.filter((x) => x.group === `${p.env.RIFT_TOPIC_PREFIX}-dispatcher`).reduce((s, x) => s + x.lag, 0);
+    };
+    await p.stream(300);
+    expect(lag()).toBe(300);
+    const table = rift(['lag'], p.env).stdout;
+    expect(table).toMatch(/^GROUP\s+TOPIC\s+PARTITION\s+COMMITTED\s+END\s+LAG/);
+    expect(table).toContain(`${p.env.RIFT_TOPIC_PREFIX}.events.click`);
+    const d = await p.dispatcher().start();
+    await waitFor(() => lag() === 0, { timeoutMs: 60_000, intervalMs: 1000, what: 'lag 0' });
+    await p.allDelivered();
+    await d.stop();
+    await p.publisher.close();
+  });
 
   it('loses nothing when the dispatcher is SIGKILLed mid-stream (three times)', async () => {
     const p = await pipeline('sigkill');

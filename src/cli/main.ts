@@ -8,6 +8,7 @@ import { ConfigError } from '../config/env.schema.js';
 import { EventPublisher, InvalidEventError } from '../events/event-publisher.js';
 import { EVENT_TYPES, type EventType } from '../kafka/topics.js';
 import { TenantError, TenantsService } from '../tenants/tenants.service.js';
+import { ConsumerLag, lagTable } from '../ops/consumer-lag.js';
 import { CliModule } from './cli.module.js';
 
 const USAGE = `rift: operate Rift Webhooks
@@ -16,6 +17,7 @@ const USAGE = `rift: operate Rift Webhooks
   rift tenant list [--json]            list tenants
   rift key create --tenant <id>        issue another API key for a tenant
   rift key revoke <key-id|key-prefix>  revoke an API key
+  rift lag [--json] [--watch]          consumer lag of every rift consumer group, per partition, and the total
   rift publish <click|attribution|conversion> --tenant <id> --link <id> [fields]
        fields: --timestamp --event-id --user-agent --referer --platform --install-id --app-version
                --conversion-type --user-id --source-id --amount-cents --currency --metadata <json>
@@ -45,6 +47,7 @@ async function run(argv: string[]): Promise<void> {
       tenant: { type: 'string' },
       link: { type: 'string' },
       json: { type: 'boolean' },
+      watch: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       timestamp: { type: 'string' },
       'event-id': { type: 'string' },
@@ -88,6 +91,16 @@ async function run(argv: string[]): Promise<void> {
       case 'key create':
         if (!values.tenant) throw new UsageError('key create needs --tenant <id>');
         return out(await tenants.createKey(values.tenant));
+      case 'lag': {
+        const lag = app.get(ConsumerLag);
+        for (;;) {
+          const rows = await lag.rows();
+          if (values.json) out({ total: rows.reduce((s, r) => s + r.lag, 0), partitions: rows });
+          else process.stdout.write(`${values.watch ? '\x1b[2J\x1b[H' : ''}${lagTable(rows)}\n`);
+          if (!values.watch) return;
+          await new Promise((r) => setTimeout(r, 2_000));
+        }
+      }
       case 'key revoke':
         if (!arg) throw new UsageError('key revoke needs a key id or key prefix');
         return out({ revoked: await tenants.revokeKey(arg) });

@@ -25,7 +25,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.started = (async () => {
-      await this.kafka.waitUntilUp();
+      await this.kafka.topicsReady();
       await Promise.all([this.input.start(), this.retry.start()]);
       this.logger.log('dispatcher consuming');
     })();

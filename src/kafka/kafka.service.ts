@@ -154,8 +154,16 @@ export class KafkaService implements OnApplicationShutdown {
     this.logger.log(`created topics: ${missing.join(', ')}`);
   }
 
+  private topicsPromise?: Promise<void>;
+
+  /** Resolves once the pipeline's topics exist (created once per process, retried until Kafka answers). */
+  topicsReady(): Promise<void> {
+    this.topicsPromise ??= this.waitUntilUp();
+    return this.topicsPromise;
+  }
+
   /** Resolves once the topics exist; retries with backoff while Kafka is unreachable. */
-  async waitUntilUp(): Promise<void> {
+  private async waitUntilUp(): Promise<void> {
     for (let attempt = 1, delay = 250; !this.closed; attempt++, delay = Math.min(delay * 2, 5_000)) {
       try {
         await this.ensureTopics();

@@ -43,6 +43,14 @@ export class Topics {
     return this.tiers[attempt - 2];
   }
 
+  /** Every consumer group of the pipeline with the topics it reads (for lag). */
+  consumerGroups(): { group: string; topics: string[] }[] {
+    return [
+      { group: this.groups.dispatcher, topics: Object.values(this.input) },
+      { group: this.groups.retry, topics: this.retryTopics() },
+    ];
+  }
+
   /** Distinct retry topics (tiers with equal delays share one). */
   retryTopics(): string[] {
     return [...new Set(this.tiers.map((t) => t.topic))];
