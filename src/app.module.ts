@@ -5,7 +5,7 @@ import { apiValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
-import { EventsModule } from './events/events.module.js';
+import { EventsApiModule, EventsModule, EventStoreModule } from './events/events.module.js';
 import { KafkaModule, TopicsAtBoot } from './kafka/kafka.module.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
@@ -29,8 +29,8 @@ export class AppModule {
         KafkaModule,
         OpsModule,
         EventsModule,
-        ...(api ? [TenantsModule, WebhooksModule] : []),
-        ...(dispatcher ? [DeliveryModule] : []),
+        ...(api ? [TenantsModule, WebhooksModule, EventsApiModule] : []),
+        ...(dispatcher ? [DeliveryModule, EventStoreModule] : []),
       ],
       providers: [
         TopicsAtBoot,

@@ -23,13 +23,18 @@ export function validateEventData(type: EventType, value: unknown): ValidationRe
  * sends these same bytes.
  */
 export function buildPayload(type: EventType, data: EventData, eventId: string, generatedAt: Date): string {
+  return JSON.stringify({ event: type, timestamp: isoSeconds(generatedAt), data: payloadData(type, data, eventId) });
+}
+
+/** The payload's `data`: the docs' fields in the docs' order, only those the event carries. */
+export function payloadData(type: EventType, data: EventData, eventId: string): Record<string, unknown> {
   const source = data as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const field of DATA_FIELDS[type]) {
     const v = field === 'event_id' ? eventId : source[field];
     if (v !== undefined) out[field] = v;
   }
-  return JSON.stringify({ event: type, timestamp: isoSeconds(generatedAt), data: out });
+  return out;
 }
 
 /** ISO-8601 UTC without milliseconds, as in the docs ("2026-03-24T15:00:00Z"). */

@@ -21,7 +21,7 @@ export class Topics {
   readonly invalid: string;
   readonly maxAttempts: number;
   /** Consumer groups, named after the prefix: `rift-dispatcher` with the default prefix. */
-  readonly groups: { dispatcher: string; retry: string };
+  readonly groups: { dispatcher: string; retry: string; eventStore: string };
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const p = config.kafka.topicPrefix;
@@ -35,7 +35,7 @@ export class Topics {
     }));
     this.dlq = `${p}.webhooks.dlq`;
     this.invalid = `${p}.events.invalid`;
-    this.groups = { dispatcher: `${p}-dispatcher`, retry: `${p}-dispatcher-retry` };
+    this.groups = { dispatcher: `${p}-dispatcher`, retry: `${p}-dispatcher-retry`, eventStore: `${p}-event-store` };
   }
 
   /** The tier that makes attempt n (n >= 2), or undefined after the last one. */
@@ -48,6 +48,7 @@ export class Topics {
     return [
       { group: this.groups.dispatcher, topics: Object.values(this.input) },
       { group: this.groups.retry, topics: this.retryTopics() },
+      { group: this.groups.eventStore, topics: Object.values(this.input) },
     ];
   }
 

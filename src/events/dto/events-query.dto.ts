@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { EVENT_TYPES } from '../../kafka/topics.js';
+import { LINK_ID } from './event-data.dto.js';
+
+const ISO = { strict: true } as const;
+
+export class StatsQueryDto {
+  @ApiPropertyOptional({ example: '2026-03-01T00:00:00Z', description: 'count events at or after this time (ISO-8601)' })
+  @IsOptional() @IsISO8601(ISO, { message: 'from must be an ISO-8601 date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z', description: 'count events before this time (ISO-8601)' })
+  @IsOptional() @IsISO8601(ISO, { message: 'to must be an ISO-8601 date-time' })
+  to?: string;
+}
+
+export class EventsQueryDto {
+  @ApiPropertyOptional({ example: 'summer-sale' })
+  @IsOptional() @IsString() @Matches(LINK_ID, { message: 'link_id must be 1-128 characters of letters, digits, . _ ~ -' })
+  link_id?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @IsOptional() @IsIn(EVENT_TYPES, { message: `type must be one of: ${EVENT_TYPES.join(', ')}` })
+  type?: string;
+
+  @ApiPropertyOptional({ example: '2026-03-24T00:00:00Z', description: 'only events whose timestamp is at or after this' })
+  @IsOptional() @IsISO8601(ISO, { message: 'since must be an ISO-8601 date-time' })
+  since?: string;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be at least 1' }) @Max(1000, { message: 'limit must be at most 1000' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'next_cursor of the previous page; keep the same filters' })
+  @IsOptional() @IsString() @MaxLength(512)
+  cursor?: string;
+}
+
+export class LinkStatsDto {
+  @ApiProperty({ example: 'summer-sale' }) link_id!: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) from!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) to!: string | null;
+  @ApiProperty({ example: 1520 }) clicks!: number;
+  @ApiProperty({ example: 87, description: 'attributed installs' }) attributions!: number;
+  @ApiProperty({ example: 12 }) conversions!: number;
+  @ApiProperty({ example: { deposit: { count: 9, amount_cents: { usd: 90000 } }, signup: { count: 3, amount_cents: {} } } })
+  conversions_by_type!: Record<string, { count: number; amount_cents: Record<string, number> }>;
+  @ApiProperty({ example: { usd: 90000 }, description: 'amount_cents summed per currency' })
+  revenue!: Record<string, number>;
+  @ApiProperty({ example: '2026-03-24T15:00:00.000Z', nullable: true, type: String }) first_event_at!: string | null;
+  @ApiProperty({ example: '2026-03-30T09:12:44.120Z', nullable: true, type: String }) last_event_at!: string | null;
+}
+
+export class StoredEventDto {
+  @ApiProperty({ example: '66a1b2c3d4e5f6a7b8c9d0e1' }) event_id!: string;
+  @ApiProperty({ enum: EVENT_TYPES }) event!: string;
+  @ApiProperty({ description: 'the webhook payload\'s data object', example: { tenant_id: '6650a1b2c3d4e5f6a7b8c9d0', link_id: 'summer-sale', platform: 'ios', timestamp: '2026-03-24T15:00:00Z' } })
+  data!: Record<string, unknown>;
+}
+
+export class EventsPageDto {
+  @ApiProperty({ type: StoredEventDto, isArray: true }) data!: StoredEventDto[];
+  @ApiProperty({ description: 'pass as cursor to get the events after these; returned even when data is empty' }) next_cursor!: string;
+}
