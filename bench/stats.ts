@@ -6,8 +6,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
 import { EventStore, type EventRow } from '../src/events/event-store.js';
 import { PrismaService } from '../src/prisma/prisma.service.js';
-// @ts-expect-error plain ESM script without types
-import { applyMigrations } from '../scripts/migrate.mjs';
+import { freshDatabase } from '../test/support/database.js';
 import { createTenant } from '../test/support/fixtures.js';
 import { baseEnv, ServiceProcess } from '../test/support/service.js';
 import { percentiles, type ScenarioResult } from './util.js';
@@ -15,15 +14,7 @@ import { percentiles, type ScenarioResult } from './util.js';
 
 export async function statsScenario(quick: boolean): Promise<ScenarioResult> {
   const total = quick ? 100_000 : 1_000_000;
-  const admin = 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const name = 'rift_bench_stats';
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = `postgresql://postgres@127.0.0.1:5432/${name}`;
-  await applyMigrations(url);
+  const url = await freshDatabase('rift_bench_stats');
   const env = baseEnv({ DATABASE_URL: url, RIFT_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}`, RIFT_ROLE: 'api', LOG_LEVEL: 'warn' });
   const tenant = createTenant(env, 'bench');
 

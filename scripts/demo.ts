@@ -3,9 +3,7 @@
 // (signatures verified with the docs' Node function), and a failing endpoint walks through the
 // retry tiers to the dead-letter topic. Run by `npm run demo` (scripts/demo.sh).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import pg from 'pg';
-// @ts-expect-error plain ESM script without types
-import { applyMigrations } from './migrate.mjs';
+import { freshDatabase } from '../test/support/database.js';
 import { api, readTopic, registerWebhook } from '../test/support/fixtures.js';
 import { Receiver, type ReceivedRequest } from '../test/support/receiver.js';
 import { baseEnv, rift, riftAsync, ServiceProcess } from '../test/support/service.js';
@@ -19,24 +17,10 @@ function verifyWebhook(body: Buffer, signature: string, secret: string): boolean
   return timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
 }
 
-async function freshDatabase(): Promise<string> {
-  const admin = process.env.DEMO_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const name = 'rift_demo';
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  await applyMigrations(u.toString());
-  return u.toString();
-}
-
 async function main(): Promise<void> {
   const schedule = process.env.DEMO_RETRY_SCHEDULE ?? '0,1,5,25';
   say(`${c.bold}Rift Webhooks demo${c.off}  (retry schedule ${schedule} s)`);
-  const databaseUrl = await freshDatabase();
+  const databaseUrl = await freshDatabase('rift_demo');
   const receiver = await new Receiver().start();
   receiver.script('/failing', () => ({ status: 503 }));
   const env = baseEnv({

@@ -18,15 +18,22 @@ function urlFor(name: string): string {
   return u.toString();
 }
 
-/** A database of its own for one test file, dropped afterwards; other databases are never touched. */
-export async function createTestDatabase({ migrate = true } = {}): Promise<TestDatabase> {
-  const name = `rift_test_${randomBytes(6).toString('hex')}`;
+/** (Re)creates a database of that name, migrated unless told otherwise; returns its URL. */
+export async function freshDatabase(name: string, { migrate = true } = {}): Promise<string> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = urlFor(name);
   if (migrate) await applyMigrations(url);
+  return url;
+}
+
+/** A database of its own for one test file, dropped afterwards; other databases are never touched. */
+export async function createTestDatabase({ migrate = true } = {}): Promise<TestDatabase> {
+  const name = `rift_test_${randomBytes(6).toString('hex')}`;
+  const url = await freshDatabase(name, { migrate });
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   return {
     name,
