@@ -3,8 +3,9 @@
 // bench/results/. Kafka and PostgreSQL must be up (npm run kafka:start) and the build done.
 import { machine, printTable, save, type ScenarioResult } from './util.js';
 import { statsScenario } from './stats.js';
+import { throughputScenario } from './throughput.js';
 
-const scenarios: Record<string, (quick: boolean) => Promise<ScenarioResult>> = { stats: statsScenario };
+const scenarios: Record<string, (quick: boolean) => Promise<ScenarioResult>> = { throughput: throughputScenario, stats: statsScenario };
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

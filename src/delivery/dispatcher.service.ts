@@ -20,7 +20,8 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaService, topics: Topics, inputHandler: InputHandler, retryHandler: RetryHandler) {
     this.input = new TrackedConsumer(kafka, { groupId: topics.groups.dispatcher, topics: Object.values(topics.input), handler: inputHandler, partitionsConsumedConcurrently: 6 });
-    this.retry = new TrackedConsumer(kafka, { groupId: topics.groups.retry, topics: topics.retryTopics(), handler: retryHandler, partitionsConsumedConcurrently: 6 });
+    // A paused tier partition is re-read from its head on resume: keep each read small.
+    this.retry = new TrackedConsumer(kafka, { groupId: topics.groups.retry, topics: topics.retryTopics(), handler: retryHandler, partitionsConsumedConcurrently: 6, maxBytesPerPartition: 256 * 1024 });
   }
 
   onApplicationBootstrap(): void {

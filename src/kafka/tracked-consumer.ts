@@ -22,6 +22,8 @@ export interface TrackedConsumerOptions {
   handler: MessageHandler;
   partitionsConsumedConcurrently?: number;
   commitIntervalMs?: number;
+  /** Bytes fetched per partition (kafkajs maxBytesPerPartition); smaller for topics that are paused and re-read often. */
+  maxBytesPerPartition?: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export class TrackedConsumer {
   }
 
   private async run(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.opts.groupId });
+    const consumer = this.kafka.consumer({ groupId: this.opts.groupId, ...(this.opts.maxBytesPerPartition ? { maxBytesPerPartition: this.opts.maxBytesPerPartition } : {}) });
     this.consumer = consumer;
     // A new generation re-reads uncommitted messages from the committed offsets; old trackers are
     // dropped (their in-flight work still finishes, it just no longer moves any offset).

@@ -47,6 +47,10 @@ export class ServiceProcess {
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -15,7 +15,8 @@ export interface TestPki {
  * test time. The service trusts the CA through NODE_EXTRA_CA_CERTS.
  */
 export function testPki(): TestPki {
-  const dir = process.env.RIFT_TEST_PKI_DIR ?? path.join(tmpdir(), `rift-test-pki-${process.pid}`);
+  // Child processes (the benchmark's receiver) inherit the directory, so they serve the same CA.
+  const dir = (process.env.RIFT_TEST_PKI_DIR ??= path.join(tmpdir(), `rift-test-pki-${process.pid}`));
   const caCertPath = path.join(dir, 'ca.crt');
   if (!existsSync(path.join(dir, 'server.crt'))) {
     mkdirSync(dir, { recursive: true });

@@ -1,0 +1,54 @@
+// The benchmark's HTTPS receiver, in a process of its own (forked by the scenarios): keep-alive,
+// certificate from the test CA, answers 200 (or hangs for paths under /hang/), and measures each
+// delivery's end-to-end latency from the event's own timestamp (set at publish time).
+import { createServer } from 'node:https';
+import { testPki } from '../test/support/tls.js';
+
+const latencies: number[] = [];
+let count = 0;
+let first = 0;
+let last = 0;
+const hanging = new Set<{ destroy(): void }>();
+
+const pki = testPki();
+const server = createServer({ cert: pki.cert, key: pki.key, keepAlive: true }, (req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    if (req.url?.startsWith('/hang/')) {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    const now = Date.now();
+    count++;
+    first ||= now;
+    last = now;
+    try {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { timestamp: string } };
+      latencies.push(now - Date.parse(body.data.timestamp));
+    } catch {
+      /* not ours */
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
+
+process.on('message', (m: { cmd: string }) => {
+  if (m.cmd === 'reset') {
+    latencies.length = 0;
+    count = 0;
+    first = 0;
+    last = 0;
+    process.send!({ ok: true });
+  } else if (m.cmd === 'stats') {
+    process.send!({ count, first, last, latencies });
+  } else if (m.cmd === 'stop') {
+    hanging.forEach((r) => r.destroy());
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 1000).unref();
+  }
+});
