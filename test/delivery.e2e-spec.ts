@@ -209,6 +209,32 @@ describe('delivery pipeline (real Kafka, Postgres, HTTPS receiver)', () => {
     expect(invalid.every((m) => m.headers!['rift-source-topic']!.toString() === topic)).toBe(true);
   });
 
+  it('refuses a private target at delivery time too (DNS can change after registration)', async () => {
+    // The API process allows private targets (as at registration time); a dispatcher that does not
+    // must refuse the resolved loopback address and count it as a failed attempt, through to the DLQ.
+    const strictPrefix = uniquePrefix('strict');
+    const strictEnv = { ...env, RIFT_TOPIC_PREFIX: strictPrefix };
+    const apiOnly = await new ServiceProcess({ ...strictEnv, RIFT_ROLE: 'api' }).start();
+    const strict = await new ServiceProcess({ ...strictEnv, RIFT_ROLE: 'dispatcher', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).start();
+    const strictPublisher = await createEventPublisher({ brokers: KAFKA_BROKERS.split(','), topicPrefix: strictPrefix, logLevel: 0 });
+    try {
+      const t = createTenant(strictEnv);
+      await registerWebhook(apiOnly, t.api_key, receiver.url('/private'), ['click']);
+      const { event_id } = await strictPublisher.publish('click', { tenant_id: t.tenant_id, link_id: 'x', timestamp: new Date().toISOString() });
+      const entry = await waitFor(async () => {
+        const msgs = await readTopic(`${strictPrefix}.webhooks.dlq`, { settleMs: 300 });
+        return msgs.map((m) => JSON.parse(m.value!.toString())).find((j) => j.event_id === event_id);
+      }, { what: 'the DLQ entry', timeoutMs: 30_000 });
+      expect(entry.last_error).toBe('unsafe_target');
+      expect(entry.history.map((h: { error: string }) => h.error)).toEqual(['unsafe_target', 'unsafe_target', 'unsafe_target', 'unsafe_target']);
+      expect(receiver.on('/private')).toHaveLength(0);
+    } finally {
+      await strictPublisher.close();
+      await strict.stop();
+      await apiOnly.stop();
+    }
+  });
+
   it('stops retrying a webhook deleted while its delivery waits in a retry tier', async () => {
     const t = createTenant(env);
     let deletedAt = 0;

@@ -54,6 +54,24 @@ describe('platform', () => {
     }
   });
 
+  it('stays up and not ready while PostgreSQL is unreachable, saying what it waits for', async () => {
+    const svc = await new ServiceProcess(
+      baseEnv({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none', RIFT_TOPIC_PREFIX: uniquePrefix('nopg'), RIFT_ROLE: 'all' }),
+    ).start({ waitReady: false });
+    try {
+      const res = await waitFor(async () => {
+        const r = await fetch(`${svc.url}/health/ready`);
+        return r.status === 503 ? r : undefined;
+      });
+      const body = (await res.json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(body.details.postgres.status).toBe('down');
+      await waitFor(() => svc.output.includes('waiting for PostgreSQL'), { what: 'a log line naming PostgreSQL' });
+      expect(svc.exitCode).toBeUndefined();
+    } finally {
+      await svc.kill();
+    }
+  });
+
   it('refuses a bad environment at boot with one message listing every bad variable', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
       env: { PATH: process.env.PATH, PORT: 'http', KAFKA_BROKERS: 'nope', RIFT_ROLE: 'web', RIFT_SECRET_KEY: 'short', WEBHOOK_RETRY_SCHEDULE: '1,2' },
