@@ -95,8 +95,9 @@ export async function throughputScenario(quick: boolean): Promise<ScenarioResult
   const receiver = await startReceiver();
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   const env = baseEnv({ DATABASE_URL: url, RIFT_TOPIC_PREFIX: prefix, RIFT_ROLE: 'all', LOG_LEVEL: 'warn', KAFKA_TOPIC_PARTITIONS: '6' });
-  const svc = await new ServiceProcess(env).start();
+  const svc = new ServiceProcess(env, (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean));
   try {
+    await svc.start();
     const tenants = await setupTenants(svc, env, receiver.port, 100);
     await sleep(500);
     const before = procUsage(svc.pid!);

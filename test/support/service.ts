@@ -45,7 +45,8 @@ export class ServiceProcess {
   exitCode: number | null | undefined;
   port = 0;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** `nodeArgs`: extra node flags, e.g. --cpu-prof for a benchmark run. */
+  constructor(private readonly env: NodeJS.ProcessEnv, private readonly nodeArgs: string[] = []) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -58,7 +59,7 @@ export class ServiceProcess {
   async start({ waitReady = true } = {}): Promise<this> {
     this.port = Number(this.env.PORT ?? 0) || (await freePort());
     this.exitCode = undefined;
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...this.nodeArgs, path.join(ROOT, 'dist', 'main.js')], {
       env: { ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
