@@ -24,6 +24,7 @@ export interface AppConfig {
     maxInFlight: number;
     maxInFlightPerWebhook: number;
     maxQueuedPerWebhook: number;
+    maxQueueWaitMs: number;
     allowPrivateNetworks: boolean;
     cacheTtlMs: number;
   };
@@ -80,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxInFlight: vars.WEBHOOK_MAX_IN_FLIGHT,
       maxInFlightPerWebhook: vars.WEBHOOK_MAX_IN_FLIGHT_PER_WEBHOOK,
       maxQueuedPerWebhook: vars.WEBHOOK_MAX_QUEUED_PER_WEBHOOK,
+      maxQueueWaitMs: vars.WEBHOOK_MAX_QUEUE_WAIT_MS,
       allowPrivateNetworks: vars.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       cacheTtlMs: vars.WEBHOOK_CACHE_TTL_MS,
     },

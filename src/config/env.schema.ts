@@ -75,9 +75,13 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   WEBHOOK_MAX_IN_FLIGHT_PER_WEBHOOK = 32;
 
-  /** Attempts waiting for one webhook beyond its in-flight cap; past it an attempt fails fast ("endpoint saturated") and moves to the next tier. */
+  /** Attempts waiting for one webhook beyond its in-flight cap; past it an attempt fails fast ("endpoint_saturated") and moves to the next tier. */
   @Transform(toInt) @IsInt() @Min(0) @Max(100_000)
-  WEBHOOK_MAX_QUEUED_PER_WEBHOOK = 256;
+  WEBHOOK_MAX_QUEUED_PER_WEBHOOK = 1_024;
+
+  /** How long an attempt may wait for a slot of its webhook before it fails fast ("endpoint_saturated"). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
+  WEBHOOK_MAX_QUEUE_WAIT_MS = 2_000;
 
   /** How long the dispatcher trusts its cached view of a tenant's webhooks (a delete is seen within this). */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)

@@ -5,11 +5,11 @@ const tick = () => new Promise((r) => setImmediate(r));
 describe('ConcurrencyGate', () => {
   it('caps one key without holding global slots for its waiters', async () => {
     const gate = new ConcurrencyGate(3, 1, 10);
-    const a1 = await gate.acquire('a')!;
-    let a2: (() => void) | undefined;
-    void gate.acquire('a')!.then((r) => (a2 = r));
-    const b1 = await gate.acquire('b')!;
-    const c1 = await gate.acquire('c')!;
+    const a1 = (await gate.acquire('a'))!;
+    let a2: (() => void) | null | undefined;
+    void gate.acquire('a').then((r) => (a2 = r));
+    const b1 = (await gate.acquire('b'))!;
+    const c1 = (await gate.acquire('c'))!;
     await tick();
     expect(gate.inFlight()).toBe(3);
     expect(a2).toBeUndefined();
@@ -23,25 +23,39 @@ describe('ConcurrencyGate', () => {
 
   it('refuses at once when a key\'s queue is full', async () => {
     const gate = new ConcurrencyGate(10, 1, 1);
-    const first = await gate.acquire('slow')!;
+    const first = (await gate.acquire('slow'))!;
     const queued = gate.acquire('slow');
-    expect(queued).not.toBeNull();
-    expect(gate.acquire('slow')).toBeNull();
-    expect(gate.acquire('other')).not.toBeNull();
+    expect(await gate.acquire('slow')).toBeNull();
+    expect(await gate.acquire('other')).not.toBeNull();
     first();
-    (await queued!)();
+    expect(await queued).not.toBeNull();
   });
 
-  it('applies backpressure once too much is outstanding', async () => {
-    const gate = new ConcurrencyGate(1, 1, 100, 2);
-    const r1 = await gate.acquire('a')!;
-    void gate.acquire('a');
-    let admitted = false;
-    void gate.waitForCapacity().then(() => (admitted = true));
+  it('refuses an attempt that waited too long for its webhook, and frees its place', async () => {
+    const gate = new ConcurrencyGate(10, 1, 10, 50);
+    const hung = (await gate.acquire('hang'))!;
+    const started = Date.now();
+    expect(await gate.acquire('hang')).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    hung();
+    const again = await gate.acquire('hang');
+    expect(again).not.toBeNull();
+    again!();
+    expect(gate.inFlight()).toBe(0);
+  });
+
+  it('admits at most maxOutstanding messages until one finishes', async () => {
+    const gate = new ConcurrencyGate(1, 1, 100, 1000, 2);
+    const done1 = await gate.admit();
+    await gate.admit();
+    let third: (() => void) | undefined;
+    void gate.admit().then((r) => (third = r));
     await tick();
-    expect(admitted).toBe(false);
-    r1();
+    expect(third).toBeUndefined();
+    expect(gate.pending()).toBe(2);
+    done1();
     await tick();
-    expect(admitted).toBe(true);
+    expect(third).toBeDefined();
+    expect(gate.pending()).toBe(2);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * Bounds HTTP attempts: at most `maxInFlight` in the process and `perKey` to one webhook. Attempts
  * over a webhook's cap wait in that webhook's queue (holding no global slot), so a slow endpoint
- * can fill only its own slots; past `maxQueuedPerKey` waiting, `acquire` says no at once and the
- * caller fails the attempt fast ("endpoint_saturated") instead of holding up everyone else.
+ * can fill only its own slots. An attempt that has waited `maxQueueWaitMs` for its webhook (or finds
+ * `maxQueuedPerKey` already waiting) is refused, and the caller fails it fast
+ * ("endpoint_saturated") instead of letting one slow endpoint hold messages everyone waits behind.
+ * A healthy endpoint's queue drains in well under that time, so only slow endpoints are refused.
  */
 export class ConcurrencyGate {
   private active = 0;
   private readonly globalWaiters: (() => void)[] = [];
   private readonly keys = new Map<string, { active: number; waiters: (() => void)[] }>();
+  private readonly maxQueueWaitMs: number;
   private outstanding = 0;
   private readonly capacityWaiters: (() => void)[] = [];
 
@@ -15,43 +18,66 @@ export class ConcurrencyGate {
     private readonly maxInFlight: number,
     private readonly perKey: number,
     private readonly maxQueuedPerKey: number,
-    /** Admission bound: attempts admitted but not finished (queued or running). */
+    maxQueueWaitMs = 2_000,
+    /** Admission bound: messages admitted but not finished. */
     private readonly maxOutstanding = maxInFlight * 4,
-  ) {}
-
-  /** Resolves when another attempt may be admitted (backpressure for consumers). */
-  waitForCapacity(): Promise<void> {
-    if (this.outstanding < this.maxOutstanding) return Promise.resolve();
-    return new Promise((r) => this.capacityWaiters.push(r));
+  ) {
+    this.maxQueueWaitMs = maxQueueWaitMs;
   }
 
-  /** A release function once the attempt may run, or null when the webhook's queue is full. */
-  acquire(key: string): Promise<() => void> | null {
-    let k = this.keys.get(key);
-    if (!k) this.keys.set(key, (k = { active: 0, waiters: [] }));
-    if (k.active >= this.perKey && k.waiters.length >= this.maxQueuedPerKey) return null;
-    this.outstanding++;
-    const entry = k;
-    return (async () => {
-      // A released slot is handed straight to the next waiter, so counts never overshoot.
-      if (entry.active >= this.perKey) await new Promise<void>((r) => entry.waiters.push(r));
-      else entry.active++;
-      if (this.active >= this.maxInFlight) await new Promise<void>((r) => this.globalWaiters.push(r));
-      else this.active++;
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const nextGlobal = this.globalWaiters.shift();
-        if (nextGlobal) nextGlobal();
-        else this.active--;
-        const next = entry.waiters.shift();
-        if (next) next();
-        else if (--entry.active === 0) this.keys.delete(key);
-        this.outstanding--;
-        if (this.outstanding < this.maxOutstanding) this.capacityWaiters.shift()?.();
-      };
-    })();
+  /**
+   * Admission (backpressure for consumers): resolves once fewer than `maxOutstanding` messages are
+   * admitted and unfinished, and counts this one at once; call the returned function when its work
+   * is done. Counting at admission, not when an attempt starts, bounds what waits in memory.
+   */
+  async admit(): Promise<() => void> {
+    if (this.outstanding >= this.maxOutstanding) await new Promise<void>((r) => this.capacityWaiters.push(r));
+    else this.outstanding++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.capacityWaiters.shift();
+      if (next) next(); // the slot passes straight to the next waiter
+      else this.outstanding--;
+    };
+  }
+
+  /** A release function once the attempt may run, or null when the webhook is saturated. */
+  async acquire(key: string): Promise<(() => void) | null> {
+    let entry = this.keys.get(key);
+    if (!entry) this.keys.set(key, (entry = { active: 0, waiters: [] }));
+    const e = entry;
+    // A released slot is handed straight to the next waiter, so counts never overshoot.
+    if (e.active >= this.perKey) {
+      if (e.waiters.length >= this.maxQueuedPerKey) return null;
+      const got = await new Promise<boolean>((resolve) => {
+        const waiter = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          const i = e.waiters.indexOf(waiter);
+          if (i >= 0) e.waiters.splice(i, 1);
+          resolve(false);
+        }, this.maxQueueWaitMs);
+        e.waiters.push(waiter);
+      });
+      if (!got) return null;
+    } else e.active++;
+    if (this.active >= this.maxInFlight) await new Promise<void>((r) => this.globalWaiters.push(r));
+    else this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const nextGlobal = this.globalWaiters.shift();
+      if (nextGlobal) nextGlobal();
+      else this.active--;
+      const next = e.waiters.shift();
+      if (next) next();
+      else if (--e.active === 0) this.keys.delete(key);
+    };
   }
 
   inFlight(): number {

@@ -36,18 +36,17 @@ export class Deliverer {
     private readonly topics: Topics,
   ) {
     const d = config.delivery;
-    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook);
+    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs);
   }
 
   async attempt(job: DeliveryJob, webhook: Subscription): Promise<void> {
     const attempt = job.attempts + 1;
     const startedAt = new Date();
-    const acquired = this.gate.acquire(webhook.id);
+    const release = await this.gate.acquire(webhook.id);
     let result: SendResult;
-    if (!acquired) {
-      result = { ok: false, error: 'endpoint_saturated', durationMs: 0 };
+    if (!release) {
+      result = { ok: false, error: 'endpoint_saturated', durationMs: Date.now() - startedAt.getTime() };
     } else {
-      const release = await acquired;
       try {
         const body = Buffer.from(job.body, 'utf8');
         result = await this.http.post(webhook.url, body, {

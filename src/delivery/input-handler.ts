@@ -27,8 +27,8 @@ export class InputHandler implements MessageHandler {
   ) {}
 
   async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {
-    await this.deliverer.gate.waitForCapacity();
-    return { work: this.handle(topic, partition, message) };
+    const done = await this.deliverer.gate.admit();
+    return { work: this.handle(topic, partition, message).finally(done) };
   }
 
   private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {

@@ -30,7 +30,7 @@ export class RetryHandler implements MessageHandler {
     const job = parseDeliveryJob(message.value);
     if (!job) return { work: this.invalid.setAside(topic, partition, message, 'not a delivery job') };
     if (job.due_at > Date.now() + TIER_LOOKAHEAD_MS) return { notBefore: job.due_at - TIER_LOOKAHEAD_MS };
-    await this.deliverer.gate.waitForCapacity();
+    const done = await this.deliverer.gate.admit();
     return {
       work: (async () => {
         const wait = job.due_at - Date.now();
@@ -45,7 +45,7 @@ export class RetryHandler implements MessageHandler {
           return;
         }
         await this.deliverer.attempt(job, webhook);
-      })(),
+      })().finally(done),
     };
   }
 }

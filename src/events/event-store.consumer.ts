@@ -25,6 +25,8 @@ export class EventStoreConsumer implements MessageHandler, OnApplicationBootstra
   private pending: { row: EventRow; done: () => void }[] = [];
   private timer?: NodeJS.Timeout;
   private writing = Promise.resolve();
+  /** Rows taken from `pending` whose statement has not committed yet. */
+  private writingRows = 0;
   stored = 0;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaService, private readonly topics: Topics, private readonly store: EventStore) {
@@ -58,8 +60,9 @@ export class EventStoreConsumer implements MessageHandler, OnApplicationBootstra
       occurredAt: parsed.data.timestamp,
       data: payloadData(type, parsed.data, parsed.eventId),
     };
-    // Backpressure: while a full batch waits to be written, wait too.
-    while (this.pending.length >= MAX_BATCH * 4) await this.writing;
+    // Backpressure: while 4 batches wait to be written, wait for the writes (not a spin: `writing`
+    // settles only when every queued write has committed, which lowers the count).
+    while (this.pending.length + this.writingRows >= MAX_BATCH * 4) await this.writing;
     return {
       work: new Promise<void>((done) => {
         this.pending.push({ row, done });
@@ -75,12 +78,14 @@ export class EventStoreConsumer implements MessageHandler, OnApplicationBootstra
     const batch = this.pending.splice(0, MAX_BATCH);
     if (batch.length === 0) return;
     if (this.pending.length > 0) this.timer = setTimeout(() => this.flush(), 0);
+    this.writingRows += batch.length;
     this.writing = this.writing.then(async () => {
       const inserted = await untilSuccess(
         () => this.store.insertBatch(batch.map((b) => b.row)),
         (err, delay) => this.logger.warn(`storing ${batch.length} events failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
       );
       this.stored += inserted;
+      this.writingRows -= batch.length;
       batch.forEach((b) => b.done());
     });
   }

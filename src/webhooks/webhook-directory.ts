@@ -98,6 +98,13 @@ export class WebhookDirectory {
       });
     }
     for (const [id, e] of out) this.cache.set(id, e);
+    if (this.cache.size > 50_000) this.evictExpired();
     return out;
+  }
+
+  /** Unknown tenant ids (from bad input) must not grow the cache without bound. */
+  private evictExpired(): void {
+    const now = Date.now();
+    for (const [id, e] of this.cache) if (e.expires <= now) this.cache.delete(id);
   }
 }
