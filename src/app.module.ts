@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { EventsApiModule, EventsModule, EventStoreModule } from './events/events.module.js';
 import { KafkaModule, TopicsAtBoot } from './kafka/kafka.module.js';
+import { MetricsModule } from './ops/metrics.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         PrismaModule,
         KafkaModule,
+        MetricsModule,
         OpsModule,
         EventsModule,
         ...(api ? [TenantsModule, WebhooksModule, EventsApiModule] : []),

@@ -251,4 +251,25 @@ describe('delivery pipeline (real Kafka, Postgres, HTTPS receiver)', () => {
     expect(late).toHaveLength(0);
     expect(receiver.on('/deleted').length).toBeLessThan(4);
   });
+
+  it('exposes Prometheus metrics: deliveries, attempts per tier, DLQ, invalid events, consumer lag', async () => {
+    const metric = (text: string, name: string, labels: Record<string, string> = {}) => {
+      const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `) ? want.every((w) => l.includes(w)) : false);
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    const text = await waitFor(async () => {
+      const t = await (await fetch(`${svc.url}/metrics`)).text();
+      return metric(t, 'rift_kafka_consumer_lag', { group: `${prefix}-dispatcher` }) !== undefined ? t : undefined;
+    }, { what: 'lag metrics', timeoutMs: 20_000 });
+    expect(metric(text, 'rift_deliveries_total', { event_type: 'click', outcome: 'delivered' })).toBeGreaterThanOrEqual(1);
+    expect(metric(text, 'rift_deliveries_total', { event_type: 'conversion', outcome: 'retried' })).toBeGreaterThanOrEqual(3);
+    expect(metric(text, 'rift_delivery_attempts_total', { event_type: 'click', tier: '200ms', result: 'failed' })).toBeGreaterThanOrEqual(1);
+    expect(metric(text, 'rift_dlq_total', { event_type: 'click' })).toBeGreaterThanOrEqual(1);
+    expect(metric(text, 'rift_invalid_events_total', { topic: `${prefix}.events.click` })).toBeGreaterThanOrEqual(6);
+    expect(metric(text, 'rift_delivery_attempt_duration_seconds_count', { event_type: 'click', result: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(metric(text, 'rift_kafka_consumer_lag_stale')).toBe(0);
+    expect(text).toContain('rift_deliveries_in_flight');
+    expect(text).not.toMatch(/[0-9a-f]{24}/); // no tenant, webhook or event ids as labels
+  });
 });

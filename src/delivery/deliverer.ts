@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
+import { Metrics } from '../ops/metrics.js';
 import type { Subscription } from '../webhooks/webhook-directory.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import type { DeliveryJob } from './delivery-job.js';
@@ -9,14 +10,6 @@ import { HttpSender, type SendResult } from './http-sender.js';
 import { sign } from './signature.js';
 
 export const USER_AGENT = 'Rift-Webhooks/0.1 (+https://riftl.ink)';
-
-export interface DeliveryCounters {
-  delivered: number;
-  failedAttempts: number;
-  retried: number;
-  deadLettered: number;
-  skippedDeleted: number;
-}
 
 /**
  * Makes one attempt of a delivery and hands the outcome on: done on a 2xx, else the job goes to the
@@ -27,16 +20,17 @@ export interface DeliveryCounters {
 export class Deliverer {
   private readonly logger = new Logger('Delivery');
   readonly gate: ConcurrencyGate;
-  readonly counters: DeliveryCounters = { delivered: 0, failedAttempts: 0, retried: 0, deadLettered: 0, skippedDeleted: 0 };
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly http: HttpSender,
     private readonly kafka: KafkaService,
     private readonly topics: Topics,
+    private readonly metrics: Metrics,
   ) {
     const d = config.delivery;
     this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs);
+    metrics.trackInFlight(() => this.gate.inFlight());
   }
 
   async attempt(job: DeliveryJob, webhook: Subscription): Promise<void> {
@@ -62,27 +56,31 @@ export class Deliverer {
       }
     }
     const record = { attempt, at: startedAt.toISOString(), duration_ms: result.durationMs, status: result.status, error: result.error };
+    const tierName = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.topic.split('.').pop() ?? 'unknown');
+    const outcome = result.ok ? 'ok' : 'failed';
+    this.metrics.attempts.inc({ event_type: job.event_type, tier: tierName, result: outcome });
+    this.metrics.attemptSeconds.observe({ event_type: job.event_type, result: outcome }, result.durationMs / 1000);
     const line = { msg: 'delivery attempt', webhook_id: webhook.id, event_id: job.event_id, event_type: job.event_type, ...record, ok: result.ok };
     if (result.ok) {
-      this.counters.delivered++;
+      this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'delivered' });
       this.logger.debug(line);
       return;
     }
-    this.counters.failedAttempts++;
     this.logger.warn(line);
     const next: DeliveryJob = { ...job, attempts: attempt, history: [...job.history, record] };
     const tier = this.topics.tierFor(attempt + 1);
     if (tier) {
       next.due_at = Date.now() + tier.delayMs;
       await this.kafka.sendDurably(tier.topic, { key: webhook.id, value: JSON.stringify(next) });
-      this.counters.retried++;
+      this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'retried' });
     } else {
       await this.kafka.sendDurably(this.topics.dlq, {
         key: webhook.id,
         value: JSON.stringify({ ...next, dead_at: new Date().toISOString(), last_error: result.error }),
         headers: { 'rift-webhook-id': webhook.id, 'rift-event-id': job.event_id, 'rift-last-error': result.error ?? 'unknown' },
       });
-      this.counters.deadLettered++;
+      this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'dead_lettered' });
+      this.metrics.deadLettered.inc({ event_type: job.event_type });
       this.logger.warn({ msg: 'delivery dead-lettered', webhook_id: webhook.id, event_id: job.event_id, attempts: attempt, last_error: result.error });
     }
   }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
+import { Metrics } from '../ops/metrics.js';
 
 /**
  * Sets a bad message aside on the invalid-events topic: the original key and bytes, with the reason
@@ -10,9 +11,8 @@ import { Topics } from '../kafka/topics.js';
 @Injectable()
 export class InvalidEvents {
   private readonly logger = new Logger('InvalidEvents');
-  count = 0;
 
-  constructor(private readonly kafka: KafkaService, private readonly topics: Topics) {}
+  constructor(private readonly kafka: KafkaService, private readonly topics: Topics, private readonly metrics: Metrics) {}
 
   async setAside(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
     const short = reason.length > 1000 ? `${reason.slice(0, 1000)}...` : reason;
@@ -27,7 +27,7 @@ export class InvalidEvents {
         'rift-set-aside-at': new Date().toISOString(),
       },
     });
-    this.count++;
+    this.metrics.invalidEvents.inc({ topic });
     this.logger.warn({ msg: 'invalid event set aside', topic, partition, offset: message.offset, reason: short });
   }
 }

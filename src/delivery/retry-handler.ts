@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { untilSuccess } from '../common/retry.js';
 import type { Admission, MessageHandler } from '../kafka/tracked-consumer.js';
+import { Metrics } from '../ops/metrics.js';
 import { WebhookDirectory } from '../webhooks/webhook-directory.js';
 import { Deliverer } from './deliverer.js';
 import { parseDeliveryJob } from './delivery-job.js';
@@ -24,7 +25,12 @@ export const TIER_LOOKAHEAD_MS = 250;
 export class RetryHandler implements MessageHandler {
   private readonly logger = new Logger('RetryHandler');
 
-  constructor(private readonly directory: WebhookDirectory, private readonly deliverer: Deliverer, private readonly invalid: InvalidEvents) {}
+  constructor(
+    private readonly directory: WebhookDirectory,
+    private readonly deliverer: Deliverer,
+    private readonly invalid: InvalidEvents,
+    private readonly metrics: Metrics,
+  ) {}
 
   async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {
     const job = parseDeliveryJob(message.value);
@@ -40,7 +46,7 @@ export class RetryHandler implements MessageHandler {
           (err, delay) => this.logger.warn(`webhook lookup failed, retrying in ${delay} ms: ${(err as Error).message}`),
         );
         if (!webhook) {
-          this.deliverer.counters.skippedDeleted++;
+          this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'skipped_deleted' });
           this.logger.log({ msg: 'webhook deleted; retry dropped', webhook_id: job.webhook_id, event_id: job.event_id, attempts: job.attempts });
           return;
         }

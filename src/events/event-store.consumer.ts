@@ -4,6 +4,7 @@ import { untilSuccess } from '../common/retry.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
+import { Metrics } from '../ops/metrics.js';
 import { type Admission, type MessageHandler, TrackedConsumer } from '../kafka/tracked-consumer.js';
 import { payloadData } from './event-schema.js';
 import { type EventRow, EventStore } from './event-store.js';
@@ -27,9 +28,14 @@ export class EventStoreConsumer implements MessageHandler, OnApplicationBootstra
   private writing = Promise.resolve();
   /** Rows taken from `pending` whose statement has not committed yet. */
   private writingRows = 0;
-  stored = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaService, private readonly topics: Topics, private readonly store: EventStore) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly kafka: KafkaService,
+    private readonly topics: Topics,
+    private readonly store: EventStore,
+    private readonly metrics: Metrics,
+  ) {
     this.consumer = new TrackedConsumer(kafka, { groupId: topics.groups.eventStore, topics: Object.values(topics.input), handler: this, partitionsConsumedConcurrently: 6 });
   }
 
@@ -84,7 +90,7 @@ export class EventStoreConsumer implements MessageHandler, OnApplicationBootstra
         () => this.store.insertBatch(batch.map((b) => b.row)),
         (err, delay) => this.logger.warn(`storing ${batch.length} events failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
       );
-      this.stored += inserted;
+      this.metrics.eventsStored.inc(inserted);
       this.writingRows -= batch.length;
       batch.forEach((b) => b.done());
     });
