@@ -63,10 +63,10 @@ export class TrackedConsumer {
     const consumer = this.kafka.consumer({ groupId: this.opts.groupId, ...(this.opts.maxBytesPerPartition ? { maxBytesPerPartition: this.opts.maxBytesPerPartition } : {}) });
     this.consumer = consumer;
     // A new generation re-reads uncommitted messages from the committed offsets; old trackers are
-    // dropped (their in-flight work still finishes, it just no longer moves any offset).
+    // dropped (their in-flight work still finishes, it just no longer moves any offset). Resume
+    // timers stay: kafkajs keeps a partition paused across rebalances, and only its timer resumes it.
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.trackers = new Map();
-      this.clearResumeTimers();
       this.logger.log(`joined group as ${e.payload.memberId}, assigned ${JSON.stringify(e.payload.memberAssignment)}`);
     });
     consumer.on(consumer.events.CRASH, (e) => this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`));

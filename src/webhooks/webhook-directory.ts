@@ -17,6 +17,8 @@ interface Entry {
   exists: boolean;
   webhooks: Subscription[];
   expires: number;
+  /** Set when a secret cannot be opened (RIFT_SECRET_KEY changed?): that tenant's lookups fail and are retried. */
+  error?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export class WebhookDirectory {
   async tenant(tenantId: string): Promise<Subscription[] | null> {
     const hit = this.cache.get(tenantId);
     const entry = hit && hit.expires > Date.now() ? hit : await this.load(tenantId);
+    if (entry.error) throw new Error(entry.error);
     return entry.exists ? entry.webhooks : null;
   }
 
@@ -85,17 +88,22 @@ export class WebhookDirectory {
     const expires = Date.now() + this.config.delivery.cacheTtlMs;
     const out = new Map<string, Entry>(tenantIds.map((id) => [id, { exists: false, webhooks: [], expires }]));
     for (const t of rows) {
-      out.set(t.id, {
-        exists: true,
-        expires,
-        webhooks: t.webhooks.map((w) => ({
-          id: w.id,
-          tenantId: t.id,
-          url: w.url,
-          events: new Set(w.events),
-          signingKey: Buffer.from(this.box.open(w.secretCiphertext, w.id), 'utf8'),
-        })),
-      });
+      try {
+        out.set(t.id, {
+          exists: true,
+          expires,
+          webhooks: t.webhooks.map((w) => ({
+            id: w.id,
+            tenantId: t.id,
+            url: w.url,
+            events: new Set(w.events),
+            signingKey: Buffer.from(this.box.open(w.secretCiphertext, w.id), 'utf8'),
+          })),
+        });
+      } catch {
+        // One tenant's unreadable secret must not hold up the others loaded in the same query.
+        out.set(t.id, { exists: true, expires: 0, webhooks: [], error: `a webhook secret of tenant ${t.id} cannot be decrypted with RIFT_SECRET_KEY` });
+      }
     }
     for (const [id, e] of out) this.cache.set(id, e);
     if (this.cache.size > 50_000) this.evictExpired();
