@@ -252,6 +252,24 @@ describe('delivery pipeline (real Kafka, Postgres, HTTPS receiver)', () => {
     expect(receiver.on('/deleted').length).toBeLessThan(4);
   });
 
+  it('keeps delivering for other tenants when one tenant\'s secret cannot be decrypted', async () => {
+    const broken = createTenant(env, 'broken');
+    const fine = createTenant(env, 'fine');
+    await registerWebhook(svc, fine.api_key, receiver.url('/fine'), ['click']);
+    await db.query(
+      `INSERT INTO webhooks (id, tenant_id, url, events, secret_ciphertext) VALUES ($1, $2, $3, ARRAY['click'], $4)`,
+      [hex24(), broken.tenant_id, receiver.url('/broken'), Buffer.alloc(60, 1).toString('base64')],
+    );
+    // Both tenants are looked up by the same query; only the broken one may be held up.
+    await Promise.all([
+      publisher.publish('click', { tenant_id: broken.tenant_id, link_id: 'b', timestamp: new Date().toISOString() }),
+      publisher.publish('click', { tenant_id: fine.tenant_id, link_id: 'f', timestamp: new Date().toISOString() }),
+    ]);
+    await waitFor(() => receiver.on('/fine').length === 1, { what: 'the healthy tenant\'s delivery' });
+    await waitFor(() => svc.output.includes(`tenant ${broken.tenant_id} cannot be decrypted`), { what: 'the decrypt error logged' });
+    expect(receiver.on('/broken')).toHaveLength(0);
+  });
+
   it('exposes Prometheus metrics: deliveries, attempts per tier, DLQ, invalid events, consumer lag', async () => {
     const metric = (text: string, name: string, labels: Record<string, string> = {}) => {
       const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
