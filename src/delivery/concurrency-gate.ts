@@ -33,14 +33,11 @@ export class ConcurrencyGate {
   async admit(): Promise<() => void> {
     if (this.outstanding >= this.maxOutstanding) await new Promise<void>((r) => this.capacityWaiters.push(r));
     else this.outstanding++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
+    return once(() => {
       const next = this.capacityWaiters.shift();
       if (next) next(); // the slot passes straight to the next waiter
       else this.outstanding--;
-    };
+    });
   }
 
   /** A release function once the attempt may run, or null when the webhook is saturated. */
@@ -67,17 +64,14 @@ export class ConcurrencyGate {
     } else e.active++;
     if (this.active >= this.maxInFlight) await new Promise<void>((r) => this.globalWaiters.push(r));
     else this.active++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
+    return once(() => {
       const nextGlobal = this.globalWaiters.shift();
       if (nextGlobal) nextGlobal();
       else this.active--;
       const next = e.waiters.shift();
       if (next) next();
       else if (--e.active === 0) this.keys.delete(key);
-    };
+    });
   }
 
   inFlight(): number {
@@ -87,4 +81,14 @@ export class ConcurrencyGate {
   pending(): number {
     return this.outstanding;
   }
+}
+
+/** A release function that acts only on its first call. */
+function once(release: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    release();
+  };
 }

@@ -56,7 +56,7 @@ export class Deliverer {
       }
     }
     const record = { attempt, at: startedAt.toISOString(), duration_ms: result.durationMs, status: result.status, error: result.error };
-    const tierName = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.topic.split('.').pop() ?? 'unknown');
+    const tierName = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
     const outcome = result.ok ? 'ok' : 'failed';
     this.metrics.attempts.inc({ event_type: job.event_type, tier: tierName, result: outcome });
     this.metrics.attemptSeconds.observe({ event_type: job.event_type, result: outcome }, result.durationMs / 1000);

@@ -8,6 +8,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export interface RetryTier {
   attempt: number;
   delayMs: number;
+  /** "1s", "25s", "200ms": the topic suffix, and the tier label of metrics. */
+  label: string;
   topic: string;
 }
 
@@ -31,6 +33,7 @@ export class Topics {
     this.tiers = schedule.slice(1).map((seconds, i) => ({
       attempt: i + 2,
       delayMs: Math.round(seconds * 1000),
+      label: tierLabel(seconds),
       topic: `${p}.webhooks.retry.${tierLabel(seconds)}`,
     }));
     this.dlq = `${p}.webhooks.dlq`;
