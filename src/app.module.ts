@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AttemptLogModule, DeliveriesApiModule } from './attempt-log/attempt-log.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { apiValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -7,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { EventsApiModule, EventsModule, EventStoreModule } from './events/events.module.js';
 import { KafkaModule, TopicsAtBoot } from './kafka/kafka.module.js';
+import { loggingModule } from './ops/logging.js';
 import { MetricsModule } from './ops/metrics.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
@@ -26,13 +28,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        loggingModule(config),
         PrismaModule,
         KafkaModule,
         MetricsModule,
         OpsModule,
         EventsModule,
-        ...(api ? [TenantsModule, WebhooksModule, EventsApiModule] : []),
-        ...(dispatcher ? [DeliveryModule, EventStoreModule] : []),
+        ...(api ? [TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule] : []),
+        ...(dispatcher ? [DeliveryModule, EventStoreModule, AttemptLogModule] : []),
       ],
       providers: [
         TopicsAtBoot,

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { loadConfig, type AppConfig } from './config/config.js';
 import { ConfigError } from './config/env.schema.js';
-
-const LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 export function setupOpenApi(app: NestExpressApplication): void {
   const doc = new DocumentBuilder()
@@ -23,8 +22,8 @@ export function setupOpenApi(app: NestExpressApplication): void {
 }
 
 export async function bootstrap(config: AppConfig): Promise<NestExpressApplication> {
-  const logger = new ConsoleLogger({ json: true, logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1) as never });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { logger, bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

@@ -3,6 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createEventPublisher } from '../src/events/event-publisher.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { api, createTenant, hex24, produceRaw, readTopic, registerWebhook } from './support/fixtures.js';
+import { metric } from './support/metrics.js';
 import { Receiver } from './support/receiver.js';
 import { baseEnv, KAFKA_BROKERS, ServiceProcess, uniquePrefix } from './support/service.js';
 import { sleep, waitFor } from './support/wait-for.js';
@@ -271,11 +272,6 @@ describe('delivery pipeline (real Kafka, Postgres, HTTPS receiver)', () => {
   });
 
   it('exposes Prometheus metrics: deliveries, attempts per tier, DLQ, invalid events, consumer lag', async () => {
-    const metric = (text: string, name: string, labels: Record<string, string> = {}) => {
-      const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `) ? want.every((w) => l.includes(w)) : false);
-      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-    };
     const text = await waitFor(async () => {
       const t = await (await fetch(`${svc.url}/metrics`)).text();
       return metric(t, 'rift_kafka_consumer_lag', { group: `${prefix}-dispatcher` }) !== undefined ? t : undefined;

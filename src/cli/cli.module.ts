@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { KafkaModule } from '../kafka/kafka.module.js';
+import { DeadLetters } from '../delivery/dead-letters.js';
 import { ConsumerLag } from '../ops/consumer-lag.js';
 import { PrismaModule } from '../prisma/prisma.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -11,6 +12,6 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 @Module({})
 export class CliModule {
   static forConfig(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), PrismaModule, KafkaModule, TenantsModule, EventsModule], providers: [ConsumerLag] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), PrismaModule, KafkaModule, TenantsModule, EventsModule], providers: [ConsumerLag, DeadLetters] };
   }
 }

@@ -10,6 +10,8 @@ import { EVENT_TYPES, type EventType } from '../kafka/topics.js';
 import { TenantError, TenantsService } from '../tenants/tenants.service.js';
 import { ConsumerLag, lagTable } from '../ops/consumer-lag.js';
 import { CliModule } from './cli.module.js';
+import { DeadLetters, type DeadLetterFilter } from '../delivery/dead-letters.js';
+import { OBJECT_ID } from '../common/ids.js';
 
 const USAGE = `rift: operate Rift Webhooks
 
@@ -18,6 +20,11 @@ const USAGE = `rift: operate Rift Webhooks
   rift key create --tenant <id>        issue another API key for a tenant
   rift key revoke <key-id|key-prefix>  revoke an API key
   rift lag [--json] [--watch]          consumer lag of every rift consumer group, per partition, and the total
+  rift dlq list [--webhook <id>] [--since <time>] [--json]
+                                       dead-lettered deliveries (time: ISO-8601, or 30m / 6h / 2d ago)
+  rift dlq replay [--webhook <id>] [--since <time>] [--dry-run]
+                                       requeue them into the first attempt (skips deleted webhooks and
+                                       entries replayed before); prints how many were replayed
   rift publish <click|attribution|conversion> --tenant <id> --link <id> [fields]
        fields: --timestamp --event-id --user-agent --referer --platform --install-id --app-version
                --conversion-type --user-id --source-id --amount-cents --currency --metadata <json>
@@ -48,6 +55,9 @@ async function run(argv: string[]): Promise<void> {
       link: { type: 'string' },
       json: { type: 'boolean' },
       watch: { type: 'boolean' },
+      webhook: { type: 'string' },
+      since: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       timestamp: { type: 'string' },
       'event-id': { type: 'string' },
@@ -101,6 +111,21 @@ async function run(argv: string[]): Promise<void> {
           await new Promise((r) => setTimeout(r, 2_000));
         }
       }
+      case 'dlq list': {
+        const entries = await app.get(DeadLetters).list(dlqFilter(values));
+        if (values.json) return out(entries.map(({ job: _job, ...e }) => e));
+        if (entries.length === 0) return void process.stdout.write('no dead-lettered deliveries match\n');
+        for (const e of entries) {
+          process.stdout.write(`${e.dead_at}  ${e.webhook_id}  ${e.event_id}  ${e.event_type.padEnd(11)}  attempts:${e.attempts}  ${e.last_error}${e.replayed_at ? `  replayed ${e.replayed_at}` : ''}\n`);
+        }
+        return void process.stdout.write(`${entries.length} dead-lettered deliveries\n`);
+      }
+      case 'dlq replay': {
+        const report = await app.get(DeadLetters).replay(dlqFilter(values), values['dry-run'] === true);
+        if (report.matched === 0) process.stderr.write('no dead-lettered deliveries match; nothing replayed\n');
+        else process.stderr.write(`${report.dry_run ? 'would replay' : 'replayed'} ${report.replayed} of ${report.matched} matching (${report.already_replayed} replayed before, ${report.skipped_deleted_webhook} of deleted webhooks skipped)\n`);
+        return out(report);
+      }
       case 'key revoke':
         if (!arg) throw new UsageError('key revoke needs a key id or key prefix');
         return out({ revoked: await tenants.revokeKey(arg) });
@@ -117,6 +142,25 @@ async function run(argv: string[]): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+const RELATIVE = /^(\d+)([smhd])$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** --webhook and --since of the dlq commands; --since is ISO-8601 or a duration ago (30m, 6h, 2d). */
+function dlqFilter(v: Record<string, string | boolean | undefined>): DeadLetterFilter {
+  const filter: DeadLetterFilter = {};
+  if (typeof v.webhook === 'string') {
+    if (!OBJECT_ID.test(v.webhook)) throw new UsageError('--webhook must be a webhook id (24 lowercase hex characters)');
+    filter.webhookId = v.webhook;
+  }
+  if (typeof v.since === 'string') {
+    const rel = RELATIVE.exec(v.since);
+    const since = rel ? new Date(Date.now() - Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS]) : new Date(v.since);
+    if (Number.isNaN(since.getTime())) throw new UsageError('--since must be an ISO-8601 time or a duration like 30m, 6h, 2d');
+    filter.since = since;
+  }
+  return filter;
 }
 
 function publishData(type: EventType, v: Record<string, string | boolean | undefined>): Record<string, unknown> {

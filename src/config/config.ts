@@ -29,6 +29,7 @@ export interface AppConfig {
     cacheTtlMs: number;
   };
   events: { maxBytes: number };
+  attemptLog: { retentionDays: number };
   logLevel: EnvironmentVariables['LOG_LEVEL'];
   shutdownTimeoutMs: number;
 }
@@ -86,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cacheTtlMs: vars.WEBHOOK_CACHE_TTL_MS,
     },
     events: { maxBytes: vars.EVENT_MAX_BYTES },
+    attemptLog: { retentionDays: vars.ATTEMPT_LOG_RETENTION_DAYS },
     logLevel: vars.LOG_LEVEL,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
   };

@@ -91,6 +91,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(256) @Max(10_485_760)
   EVENT_MAX_BYTES = 65_536;
 
+  /** Days a delivery attempt stays in the attempt log (GET /v1/webhooks/:id/deliveries). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  ATTEMPT_LOG_RETENTION_DAYS = 30;
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 

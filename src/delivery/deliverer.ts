@@ -6,8 +6,13 @@ import { Metrics } from '../ops/metrics.js';
 import type { Subscription } from '../webhooks/webhook-directory.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import type { DeliveryJob } from './delivery-job.js';
+import type { AttemptNext, AttemptRecord } from '../attempt-log/attempt-record.js';
+import { newObjectId } from '../common/ids.js';
 import { HttpSender, type SendResult } from './http-sender.js';
 import { sign } from './signature.js';
+
+/** The `outcome` label of rift_deliveries_total for each attempt's next step. */
+const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered' };
 
 export const USER_AGENT = 'Rift-Webhooks/0.1 (+https://riftl.ink)';
 
@@ -55,33 +60,51 @@ export class Deliverer {
         release();
       }
     }
-    const record = { attempt, at: startedAt.toISOString(), duration_ms: result.durationMs, status: result.status, error: result.error };
-    const tierName = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
-    const outcome = result.ok ? 'ok' : 'failed';
-    this.metrics.attempts.inc({ event_type: job.event_type, tier: tierName, result: outcome });
-    this.metrics.attemptSeconds.observe({ event_type: job.event_type, result: outcome }, result.durationMs / 1000);
-    const line = { msg: 'delivery attempt', webhook_id: webhook.id, event_id: job.event_id, event_type: job.event_type, ...record, ok: result.ok };
-    if (result.ok) {
-      this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'delivered' });
-      this.logger.debug(line);
-      return;
-    }
-    this.logger.warn(line);
-    const next: DeliveryJob = { ...job, attempts: attempt, history: [...job.history, record] };
-    const tier = this.topics.tierFor(attempt + 1);
-    if (tier) {
-      next.due_at = Date.now() + tier.delayMs;
-      await this.kafka.sendDurably(tier.topic, { key: webhook.id, value: JSON.stringify(next) });
-      this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'retried' });
+    const tier = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
+    const nextTier = this.topics.tierFor(attempt + 1);
+    const entry: AttemptRecord = {
+      id: newObjectId(startedAt.getTime()),
+      tenant_id: job.tenant_id,
+      webhook_id: webhook.id,
+      event_id: job.event_id,
+      event_type: job.event_type,
+      attempt,
+      tier,
+      outcome: result.ok ? 'succeeded' : 'failed',
+      status_code: result.status ?? null,
+      error: result.error?.slice(0, 64) ?? null,
+      next: result.ok ? 'delivered' : nextTier ? 'retry' : 'dead_letter',
+      duration_ms: Math.round(result.durationMs),
+      at: startedAt.toISOString(),
+    };
+    this.observe(entry);
+    // The attempt log record and the hand-off are produced together; the offset behind this job is
+    // committed only once both are acknowledged.
+    const logged = this.kafka.sendDurably(this.topics.attempts, { key: webhook.id, value: JSON.stringify(entry) });
+    if (result.ok) return logged;
+    const history = { attempt, at: entry.at, duration_ms: result.durationMs, status: result.status, error: result.error };
+    const next: DeliveryJob = { ...job, attempts: attempt, history: [...job.history, history] };
+    if (nextTier) {
+      next.due_at = Date.now() + nextTier.delayMs;
+      await Promise.all([logged, this.kafka.sendDurably(nextTier.topic, { key: webhook.id, value: JSON.stringify(next) })]);
     } else {
-      await this.kafka.sendDurably(this.topics.dlq, {
-        key: webhook.id,
-        value: JSON.stringify({ ...next, dead_at: new Date().toISOString(), last_error: result.error }),
-        headers: { 'rift-webhook-id': webhook.id, 'rift-event-id': job.event_id, 'rift-last-error': result.error ?? 'unknown' },
-      });
-      this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'dead_lettered' });
-      this.metrics.deadLettered.inc({ event_type: job.event_type });
-      this.logger.warn({ msg: 'delivery dead-lettered', webhook_id: webhook.id, event_id: job.event_id, attempts: attempt, last_error: result.error });
+      const dead = { ...next, dead_at: new Date().toISOString(), last_error: result.error };
+      const headers = { 'rift-webhook-id': webhook.id, 'rift-event-id': job.event_id, 'rift-last-error': result.error ?? 'unknown' };
+      await Promise.all([logged, this.kafka.sendDurably(this.topics.dlq, { key: webhook.id, value: JSON.stringify(dead), headers })]);
     }
+  }
+
+  /** Metrics and the attempt's log line (one per attempt, the attempt log's fields). */
+  private observe(entry: AttemptRecord): void {
+    const { event_type, outcome } = entry;
+    const result = outcome === 'succeeded' ? 'ok' : 'failed';
+    this.metrics.attempts.inc({ event_type, tier: entry.tier, result });
+    this.metrics.attemptSeconds.observe({ event_type, result }, entry.duration_ms / 1000);
+    this.metrics.deliveries.inc({ event_type, outcome: DELIVERY_OUTCOME[entry.next] });
+    if (entry.next === 'dead_letter') this.metrics.deadLettered.inc({ event_type });
+    const { id: attempt_id, ...fields } = entry;
+    const line = { msg: 'delivery attempt', attempt_id, ...fields };
+    if (entry.outcome === 'succeeded') this.logger.log(line);
+    else this.logger.warn(line);
   }
 }

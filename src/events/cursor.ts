@@ -30,7 +30,7 @@ export class CursorCodec {
     if (!timingSafeEqual(expected, Buffer.from(mac))) return 'cursor is not one this API issued';
     try {
       const j = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { x: string; s: string; f: string };
-      if (j.f !== this.filterHash(filters)) return 'cursor was issued for other filters (link_id, type, since)';
+      if (j.f !== this.filterHash(filters)) return 'cursor was issued for other filters';
       return { txid: BigInt(j.x), seq: BigInt(j.s) };
     } catch {
       return 'cursor is malformed';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
-import { untilSuccess } from '../common/retry.js';
+import { BatchWriter } from '../common/batch-writer.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
@@ -23,11 +23,7 @@ const LINGER_MS = 10;
 export class EventStoreConsumer implements MessageHandler, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventStore');
   private readonly consumer: TrackedConsumer;
-  private pending: { row: EventRow; done: () => void }[] = [];
-  private timer?: NodeJS.Timeout;
-  private writing = Promise.resolve();
-  /** Rows taken from `pending` whose statement has not committed yet. */
-  private writingRows = 0;
+  private readonly writer: BatchWriter<EventRow>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,6 +32,12 @@ export class EventStoreConsumer implements MessageHandler, OnApplicationBootstra
     private readonly store: EventStore,
     private readonly metrics: Metrics,
   ) {
+    this.writer = new BatchWriter<EventRow>({
+      maxBatch: MAX_BATCH,
+      lingerMs: LINGER_MS,
+      write: async (rows) => void this.metrics.eventsStored.inc(await this.store.insertBatch(rows)),
+      onRetry: (err, delay, n) => this.logger.warn(`storing ${n} events failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
+    });
     this.consumer = new TrackedConsumer(kafka, { groupId: topics.groups.eventStore, topics: Object.values(topics.input), handler: this, partitionsConsumedConcurrently: 6 });
   }
 
@@ -66,33 +68,7 @@ export class EventStoreConsumer implements MessageHandler, OnApplicationBootstra
       occurredAt: parsed.data.timestamp,
       data: payloadData(type, parsed.data, parsed.eventId),
     };
-    // Backpressure: while 4 batches wait to be written, wait for the writes (not a spin: `writing`
-    // settles only when every queued write has committed, which lowers the count).
-    while (this.pending.length + this.writingRows >= MAX_BATCH * 4) await this.writing;
-    return {
-      work: new Promise<void>((done) => {
-        this.pending.push({ row, done });
-        if (this.pending.length >= MAX_BATCH) this.flush();
-        else this.timer ??= setTimeout(() => this.flush(), LINGER_MS);
-      }),
-    };
-  }
-
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    if (this.pending.length > 0) this.timer = setTimeout(() => this.flush(), 0);
-    this.writingRows += batch.length;
-    this.writing = this.writing.then(async () => {
-      const inserted = await untilSuccess(
-        () => this.store.insertBatch(batch.map((b) => b.row)),
-        (err, delay) => this.logger.warn(`storing ${batch.length} events failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
-      );
-      this.metrics.eventsStored.inc(inserted);
-      this.writingRows -= batch.length;
-      batch.forEach((b) => b.done());
-    });
+    const { written } = await this.writer.add(row);
+    return { work: written };
   }
 }

@@ -21,9 +21,11 @@ export class Topics {
   readonly tiers: RetryTier[];
   readonly dlq: string;
   readonly invalid: string;
+  /** One record per delivery attempt, consumed into the attempt log. */
+  readonly attempts: string;
   readonly maxAttempts: number;
   /** Consumer groups, named after the prefix: `rift-dispatcher` with the default prefix. */
-  readonly groups: { dispatcher: string; retry: string; eventStore: string };
+  readonly groups: { dispatcher: string; retry: string; eventStore: string; attemptLog: string };
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const p = config.kafka.topicPrefix;
@@ -38,7 +40,8 @@ export class Topics {
     }));
     this.dlq = `${p}.webhooks.dlq`;
     this.invalid = `${p}.events.invalid`;
-    this.groups = { dispatcher: `${p}-dispatcher`, retry: `${p}-dispatcher-retry`, eventStore: `${p}-event-store` };
+    this.attempts = `${p}.webhooks.attempts`;
+    this.groups = { dispatcher: `${p}-dispatcher`, retry: `${p}-dispatcher-retry`, eventStore: `${p}-event-store`, attemptLog: `${p}-attempt-log` };
   }
 
   /** The tier that makes attempt n (n >= 2), or undefined after the last one. */
@@ -52,6 +55,7 @@ export class Topics {
       { group: this.groups.dispatcher, topics: Object.values(this.input) },
       { group: this.groups.retry, topics: this.retryTopics() },
       { group: this.groups.eventStore, topics: Object.values(this.input) },
+      { group: this.groups.attemptLog, topics: [this.attempts] },
     ];
   }
 
@@ -61,7 +65,7 @@ export class Topics {
   }
 
   all(): string[] {
-    return [...Object.values(this.input), ...this.retryTopics(), this.dlq, this.invalid];
+    return [...Object.values(this.input), ...this.retryTopics(), this.dlq, this.invalid, this.attempts];
   }
 
   typeOfInput(topic: string): EventType | undefined {

@@ -1,0 +1,76 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { KafkaMessage } from 'kafkajs';
+import { BatchWriter } from '../common/batch-writer.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { KafkaService } from '../kafka/kafka.service.js';
+import { Topics } from '../kafka/topics.js';
+import { type Admission, type MessageHandler, TrackedConsumer } from '../kafka/tracked-consumer.js';
+import { AttemptLogStore } from './attempt-log.store.js';
+import { type AttemptRecord, parseAttemptRecord } from './attempt-record.js';
+
+const PURGE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Consumer group `<prefix>-attempt-log`: writes the dispatcher's attempt records to PostgreSQL in
+ * batches of up to 1,000 (offsets committed after the write), off the delivery path. Also deletes
+ * attempts older than ATTEMPT_LOG_RETENTION_DAYS, at boot and hourly.
+ */
+@Injectable()
+export class AttemptLogConsumer implements MessageHandler, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AttemptLog');
+  private readonly consumer: TrackedConsumer;
+  private readonly writer: BatchWriter<AttemptRecord>;
+  private purgeTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly kafka: KafkaService,
+    topics: Topics,
+    private readonly store: AttemptLogStore,
+  ) {
+    this.writer = new BatchWriter<AttemptRecord>({
+      maxBatch: 1_000,
+      lingerMs: 20,
+      write: async (records) => void (await store.insertBatch(records)),
+      onRetry: (err, delay, n) => this.logger.warn(`storing ${n} attempt records failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
+    });
+    this.consumer = new TrackedConsumer(kafka, { groupId: topics.groups.attemptLog, topics: [topics.attempts], handler: this, partitionsConsumedConcurrently: 6 });
+  }
+
+  onApplicationBootstrap(): void {
+    void (async () => {
+      await this.kafka.topicsReady();
+      await this.consumer.start();
+    })();
+    const purge = () => void this.purge();
+    setTimeout(purge, 5_000).unref();
+    this.purgeTimer = setInterval(purge, PURGE_EVERY_MS).unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.purgeTimer);
+    await this.consumer.stop(this.config.shutdownTimeoutMs);
+  }
+
+  async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {
+    const record = parseAttemptRecord(message.value);
+    if (!record) {
+      this.logger.warn({ msg: 'not an attempt record; skipped', topic, partition, offset: message.offset });
+      return { work: Promise.resolve() };
+    }
+    const { written } = await this.writer.add(record);
+    return { work: written };
+  }
+
+  async purge(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.attemptLog.retentionDays * 86_400_000);
+    try {
+      const n = await this.store.purgeBefore(cutoff);
+      if (n > 0) this.logger.log({ msg: 'attempt log purged', deleted: n, before: cutoff.toISOString() });
+      return n;
+    } catch (err) {
+      this.logger.warn(`purging the attempt log failed (next try in an hour): ${(err as Error).message.split('\n')[0]}`);
+      return 0;
+    }
+  }
+}

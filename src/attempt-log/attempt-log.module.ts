@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { AttemptLogConsumer } from './attempt-log.consumer.js';
+import { AttemptLogStore } from './attempt-log.store.js';
+import { DeliveriesController } from './deliveries.controller.js';
+import { DeliveriesService } from './deliveries.service.js';
+
+/** GET /v1/webhooks/:id/deliveries and the retry endpoint (api role). */
+@Module({ imports: [TenantsModule], controllers: [DeliveriesController], providers: [AttemptLogStore, DeliveriesService] })
+export class DeliveriesApiModule {}
+
+/** The attempt-log consumer group and its retention (worker roles). */
+@Module({ providers: [AttemptLogStore, AttemptLogConsumer] })
+export class AttemptLogModule {}

@@ -1,0 +1,51 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { OBJECT_ID } from '../common/ids.js';
+import { EVENT_TYPES } from '../kafka/topics.js';
+
+export const OUTCOMES = ['succeeded', 'failed'] as const;
+
+export class DeliveriesQueryDto {
+  @ApiPropertyOptional({ enum: OUTCOMES, description: 'only successful or only failed attempts' })
+  @IsOptional() @IsIn(OUTCOMES, { message: `outcome must be one of: ${OUTCOMES.join(', ')}` })
+  outcome?: (typeof OUTCOMES)[number];
+
+  @ApiPropertyOptional({ example: '65f1a2b3c4d5e6f7a8b9c0d1', description: 'only the attempts of this event' })
+  @IsOptional() @IsString() @Matches(OBJECT_ID, { message: 'event_id must be 24 lowercase hex characters' })
+  event_id?: string;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be at least 1' }) @Max(200, { message: 'limit must be at most 200' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'next_cursor of the previous page; keep the same filters' })
+  @IsOptional() @IsString() @MaxLength(512)
+  cursor?: string;
+}
+
+export class DeliveryAttemptDto {
+  @ApiProperty({ example: '6760a1b2c3d4e5f6a7b8c9d0' }) attempt_id!: string;
+  @ApiProperty({ example: '65f1a2b3c4d5e6f7a8b9c0d1' }) event_id!: string;
+  @ApiProperty({ enum: EVENT_TYPES }) event_type!: string;
+  @ApiProperty({ example: 2, description: '1 for the first attempt' }) attempt!: number;
+  @ApiProperty({ example: '1s', description: '"first", or the retry tier that made the attempt' }) tier!: string;
+  @ApiProperty({ enum: OUTCOMES }) outcome!: string;
+  @ApiProperty({ example: 503, nullable: true, type: Number, description: 'your endpoint\'s status code, if it answered' }) status_code!: number | null;
+  @ApiProperty({ example: 'http_503', nullable: true, type: String, description: 'http_<status>, timeout, econnrefused, enotfound, tls, unsafe_target, endpoint_saturated, ...' })
+  error!: string | null;
+  @ApiProperty({ enum: ['delivered', 'retry', 'dead_letter'], description: 'what happened next' }) next!: string;
+  @ApiProperty({ example: 182 }) duration_ms!: number;
+  @ApiProperty({ example: '2026-03-24T15:00:01.204Z' }) at!: string;
+}
+
+export class DeliveriesPageDto {
+  @ApiProperty({ type: DeliveryAttemptDto, isArray: true, description: 'newest first' }) data!: DeliveryAttemptDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as cursor for older attempts; null on the last page' }) next_cursor!: string | null;
+}
+
+export class RetryQueuedDto {
+  @ApiProperty({ example: '6760a1b2c3d4e5f6a7b8c9d0' }) webhook_id!: string;
+  @ApiProperty({ example: '65f1a2b3c4d5e6f7a8b9c0d1' }) event_id!: string;
+  @ApiProperty({ example: 'queued' }) status!: 'queued';
+}
