@@ -33,5 +33,8 @@ npm run --silent build
 say "docker-compose.yml syntax"
 bash scripts/check-compose.sh
 
+say "Prometheus for the scrape test"
+bash scripts/ensure-prometheus.sh
+
 say "running tests"
 NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand "$@"

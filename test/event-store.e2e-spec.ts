@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { createEventPublisher } from '../src/events/event-publisher.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { api, createTenant, hex24, produceRaw } from './support/fixtures.js';
@@ -117,6 +118,32 @@ describe('event store, link stats and event pages', () => {
     const forged = Buffer.from(JSON.stringify({ x: '999', s: '0', f: JSON.parse(Buffer.from(body!, 'base64url').toString()).f })).toString('base64url');
     await bad(`/v1/events?cursor=${forged}.${mac}`, 'cursor');
     await bad(`/v1/events?type=click&cursor=${page.body.next_cursor}`, 'cursor');
+  });
+
+  it('pages in write order when one transaction\'s sequence numbers change digit count (numeric, not text, order)', async () => {
+    const t = createTenant(env, 'digits');
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      // One statement, so one txid, with seq 996..1005: sorted as text, "1000" would come before "996".
+      await c.query("SELECT setval(pg_get_serial_sequence('events', 'seq'), 995)");
+      const ids = Array.from({ length: 10 }, () => hex24());
+      await c.query(
+        `INSERT INTO events (tenant_id, id, type, link_id, occurred_at, data)
+         SELECT $1, id, 'click', 'digits', now(), json_build_object('event_id', id) FROM unnest($2::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n`,
+        [t.tenant_id, ids],
+      );
+      const seen: string[] = [];
+      let cursor = '';
+      for (let i = 0; i < 5; i++) {
+        const r = await api(apiSvc, t.api_key, 'GET', `/v1/events?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        seen.push(...r.body.data.map((e: { event_id: string }) => e.event_id));
+        cursor = r.body.next_cursor;
+      }
+      expect(seen).toEqual(ids);
+    } finally {
+      await c.end();
+    }
   });
 
   it('pages through every event exactly once while more are published', async () => {

@@ -97,22 +97,27 @@ describe('operations: attempt log, dead-letter replay, consumer lag, logs (real 
     expect(filtered.stdout).toContain(event_id);
 
     fixed = true;
-    const dry = await riftAsync(['dlq', 'replay', '--dry-run'], env);
+    // The DLQ of this prefix also holds the first test's entry: every replay here is filtered.
+    const dry = await riftAsync(['dlq', 'replay', '--dry-run', '--webhook', w.id], env);
     expect(dry.status).toBe(0);
-    expect(JSON.parse(dry.stdout)).toEqual({ matched: 2, replayed: 1, already_replayed: 0, skipped_deleted_webhook: 1, dry_run: true });
+    expect(JSON.parse(dry.stdout)).toEqual({ matched: 1, replayed: 1, already_replayed: 0, skipped_deleted_webhook: 0, dry_run: true });
+    expect(dry.stderr).toContain('would replay 1 of 1 matching');
+    const deleted = await riftAsync(['dlq', 'replay', '--webhook', gone.id], env);
+    expect(JSON.parse(deleted.stdout)).toEqual({ matched: 1, replayed: 0, already_replayed: 0, skipped_deleted_webhook: 1, dry_run: false });
     await sleep(1_000);
     expect(receiver.on('/dlq/broken')).toHaveLength(3);
 
-    const replay = await riftAsync(['dlq', 'replay'], env);
+    const replay = await riftAsync(['dlq', 'replay', '--webhook', w.id, '--since', '1h'], env);
     expect(replay.status).toBe(0);
-    expect(JSON.parse(replay.stdout)).toMatchObject({ replayed: 1, skipped_deleted_webhook: 1 });
-    expect(replay.stderr).toContain('replayed 1 of 2 matching');
+    expect(JSON.parse(replay.stdout)).toMatchObject({ matched: 1, replayed: 1 });
+    expect(replay.stderr).toContain('replayed 1 of 1 matching');
     await waitFor(() => receiver.on('/dlq/broken').length === 4, { what: 'the replayed delivery' });
     const delivered = receiver.on('/dlq/broken')[3]!;
     expect(delivered.headers['x-rift-event-id']).toBe(event_id);
     expect(delivered.headers['x-rift-attempt']).toBe('1');
+    expect(delivered.body.toString()).toBe(receiver.on('/dlq/broken')[0]!.body.toString()); // the same bytes as the first attempt
 
-    const again = await riftAsync(['dlq', 'replay'], env);
+    const again = await riftAsync(['dlq', 'replay', '--webhook', w.id], env);
     expect(JSON.parse(again.stdout)).toMatchObject({ replayed: 0, already_replayed: 1 });
     const none = await riftAsync(['dlq', 'replay', '--webhook', '000000000000000000000000'], env);
     expect(none.status).toBe(0);

@@ -155,7 +155,7 @@ export class EventStore {
          FROM events
         WHERE tenant_id = $1 AND (txid, seq) > ($2::bigint, $3::bigint)
           AND txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint${where}
-        ORDER BY txid, seq
+        ORDER BY events.txid, events.seq -- qualified: a bare name would sort by the text aliases above ("10" < "5")
         LIMIT $4`,
       ...params,
     );

@@ -21,6 +21,13 @@ export interface LagRow {
 export class ConsumerLag {
   constructor(private readonly kafka: KafkaService, private readonly topics: Topics) {}
 
+  /** Entries held by the dead-letter topic. */
+  async dlqDepth(): Promise<number> {
+    const admin = await this.kafka.getAdmin();
+    const offsets = await admin.fetchTopicOffsets(this.topics.dlq);
+    return offsets.reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
+  }
+
   async rows(): Promise<LagRow[]> {
     const admin = await this.kafka.getAdmin();
     const ends = new Map<string, { partition: number; high: number; low: number }[]>();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { pino } from 'pino';
 import type { AppConfig } from '../config/config.js';
 
 /** Nest's level names to pino's. */
@@ -35,9 +36,12 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
 
 /** Structured JSON logs through pino: one line per HTTP request (with its request id), Nest's loggers routed to pino. */
 export function loggingModule(config: AppConfig) {
+  // Synchronous writes: a line logged just before exit (e.g. "dispatcher stopped" on SIGTERM) is never lost.
+  const stdout = pino.destination({ dest: 1, sync: true });
   return LoggerModule.forRoot({
-    pinoHttp: {
+    pinoHttp: [{
       level: PINO_LEVEL[config.logLevel],
+      timestamp: pino.stdTimeFunctions.isoTime,
       genReqId: requestId,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       customAttributeKeys: { reqId: 'request_id' },
@@ -47,6 +51,6 @@ export function loggingModule(config: AppConfig) {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
-    },
+    }, stdout],
   });
 }

@@ -45,6 +45,8 @@ export class Metrics {
 
   readonly lagStale = new Gauge({ name: 'rift_kafka_consumer_lag_stale', help: '1 when the last lag refresh failed (Kafka unreachable): rift_kafka_consumer_lag is old', registers: [this.registry] });
 
+  readonly dlqMessages = new Gauge({ name: 'rift_dlq_messages', help: 'Entries held by the dead-letter topic (log end minus log start), refreshed with the lag', registers: [this.registry] });
+
   readonly lagUpdated = new Gauge({ name: 'rift_kafka_consumer_lag_updated_seconds', help: 'Unix time of the last successful lag refresh', registers: [this.registry] });
 
   constructor() {
@@ -90,12 +92,13 @@ export class LagCollector implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.running) return;
     this.running = true;
     try {
-      const rows = await Promise.race([
-        this.lag.rows(),
+      const [rows, dlq] = await Promise.race([
+        Promise.all([this.lag.rows(), this.lag.dlqDepth()]),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 4 s')), 4_000).unref()),
       ]);
       this.metrics.lag.reset();
       for (const r of rows) this.metrics.lag.set({ group: r.group, topic: r.topic, partition: String(r.partition) }, r.lag);
+      this.metrics.dlqMessages.set(dlq);
       this.metrics.lagStale.set(0);
       this.metrics.lagUpdated.set(Date.now() / 1000);
     } catch (err) {
