@@ -17,5 +17,6 @@ export default {
   projects: [
     { ...ts, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...ts, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...ts, displayName: 'chaos', testMatch: ['<rootDir>/test/**/*.chaos-spec.ts'] },
   ],
 };

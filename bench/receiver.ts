@@ -1,6 +1,7 @@
 // The benchmark's HTTPS receiver, in a process of its own (forked by the scenarios): keep-alive,
 // certificate from the test CA, answers 200 (or hangs for paths under /hang/), and measures each
-// delivery's end-to-end latency from the event's own timestamp (set at publish time).
+// delivery's end-to-end latency from the event's own timestamp (set at publish time). Paths under
+// /fail/ answer 500 and record each attempt's arrival (for the retry-timing scenario).
 import { createServer } from 'node:https';
 import { testPki } from '../test/support/tls.js';
 
@@ -9,6 +10,8 @@ let count = 0;
 let first = 0;
 let last = 0;
 const hanging = new Set<{ destroy(): void }>();
+/** Paths under /fail/ answer 500 and record when each attempt of each event arrived. */
+const failures: { event: string; attempt: number; at: number }[] = [];
 
 const pki = testPki();
 const server = createServer({ cert: pki.cert, key: pki.key, keepAlive: true }, (req, res) => {
@@ -21,6 +24,12 @@ const server = createServer({ cert: pki.cert, key: pki.key, keepAlive: true }, (
       return;
     }
     const now = Date.now();
+    if (req.url?.startsWith('/fail/')) {
+      failures.push({ event: `${String(req.headers['x-rift-event-id'])} ${req.url}`, attempt: Number(req.headers['x-rift-attempt']), at: now });
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{}');
+      return;
+    }
     count++;
     first ||= now;
     last = now;
@@ -40,12 +49,15 @@ server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as {
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'reset') {
     latencies.length = 0;
+    failures.length = 0;
     count = 0;
     first = 0;
     last = 0;
     process.send!({ ok: true });
   } else if (m.cmd === 'stats') {
     process.send!({ count, first, last, latencies });
+  } else if (m.cmd === 'failures') {
+    process.send!({ failures });
   } else if (m.cmd === 'stop') {
     hanging.forEach((r) => r.destroy());
     server.close(() => process.exit(0));

@@ -1,25 +1,49 @@
-// npm run bench [-- --quick] [-- --only stats]: runs the benchmark scenarios against real Kafka,
-// PostgreSQL and the service's own processes, prints a table per scenario and writes JSON under
-// bench/results/. Kafka and PostgreSQL must be up (npm run kafka:start) and the build done.
-import { machine, printTable, save, type ScenarioResult } from './util.js';
+// npm run bench [-- --quick] [-- --only throughput,isolation]: runs the benchmark scenarios against
+// real Kafka, PostgreSQL and the service's own processes, prints a table per scenario, writes JSON
+// under bench/results/ and the latency chart of scenarios 1 and 4. Kafka and PostgreSQL must be up
+// (npm run kafka:start) and the build done.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { baselineScenario } from './baseline.js';
+import { writeLatencyChart } from './chart.js';
+import { limitScenario } from './limit.js';
+import { retryTimingScenario } from './retry-timing.js';
 import { statsScenario } from './stats.js';
-import { throughputScenario } from './throughput.js';
+import { isolationScenario, latencyScenario, throughputScenario } from './throughput.js';
+import { type BenchContext, machine, printTable, save, type ScenarioResult } from './util.js';
 
-const scenarios: Record<string, (quick: boolean) => Promise<ScenarioResult>> = { throughput: throughputScenario, stats: statsScenario };
+const scenarios: Record<string, (quick: boolean, ctx: BenchContext) => Promise<ScenarioResult>> = {
+  throughput: throughputScenario,
+  limit: limitScenario,
+  baseline: baselineScenario,
+  isolation: isolationScenario,
+  'retry-timing': retryTimingScenario,
+  latency: latencyScenario,
+  stats: statsScenario,
+};
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : Object.keys(scenarios);
   process.stdout.write(`machine: ${machine()}${quick ? ' (quick)' : ''}\n`);
+  const ctx: BenchContext = {};
   let failed = false;
   for (const name of only) {
     const run = scenarios[name];
     if (!run) throw new Error(`unknown scenario ${name}; have ${Object.keys(scenarios).join(', ')}`);
-    const result = await run(quick);
+    const result = await run(quick, ctx);
     printTable(result);
     process.stdout.write(`written ${save(result, quick)}\n`);
     failed ||= result.rows.some((r) => r.met === false);
+  }
+  if (ctx.throughput && ctx.isolation) {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', `latency${quick ? '-quick' : ''}.svg`);
+    writeLatencyChart(file, [
+      { label: 'throughput: all webhooks healthy', color: '#1f77b4', latencies: ctx.throughput.latencies },
+      { label: 'isolation: healthy webhooks, 10% hanging', color: '#d62728', latencies: ctx.isolation.latencies },
+    ], `Delivery latency, ${machine()}`);
+    process.stdout.write(`written ${file}\n`);
   }
   if (failed) process.stdout.write('\nsome targets were missed (see "met" above)\n');
 }

@@ -12,7 +12,7 @@ import { baseEnv, ServiceProcess } from '../test/support/service.js';
 import { percentiles, type ScenarioResult } from './util.js';
 
 
-export async function statsScenario(quick: boolean): Promise<ScenarioResult> {
+export async function statsScenario(quick: boolean, _ctx?: unknown): Promise<ScenarioResult> {
   const total = quick ? 100_000 : 1_000_000;
   const url = await freshDatabase('rift_bench_stats');
   const env = baseEnv({ DATABASE_URL: url, RIFT_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}`, RIFT_ROLE: 'api', LOG_LEVEL: 'warn' });

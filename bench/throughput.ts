@@ -15,13 +15,15 @@ import { registerWebhook } from '../test/support/fixtures.js';
 import { baseEnv, KAFKA_BROKERS, ServiceProcess } from '../test/support/service.js';
 import { testPki } from '../test/support/tls.js';
 import { sleep } from '../test/support/wait-for.js';
-import { percentiles, type ScenarioResult } from './util.js';
+import { type BenchContext, percentiles, type ScenarioResult } from './util.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface Receiver {
   port: number;
   stats(): Promise<{ count: number; first: number; last: number; latencies: number[] }>;
+  failures(): Promise<{ event: string; attempt: number; at: number }[]>;
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,12 @@ export async function startReceiver(): Promise<Receiver> {
   const child: ChildProcess = fork(path.join(here, 'receiver.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
   const ask = <T>(cmd: string) => new Promise<T>((resolve) => (child.once('message', (m) => resolve(m as T)), child.send({ cmd })));
-  return { port, stats: () => ask('stats'), stop: async () => void (child.send({ cmd: 'stop' }), await new Promise((r) => child.once('exit', r))) };
+  return {
+    port,
+    stats: () => ask('stats'),
+    failures: async () => (await ask<{ failures: { event: string; attempt: number; at: number }[] }>('failures')).failures,
+    reset: async () => void (await ask('reset')),
+    stop: async () => void (child.send({ cmd: 'stop' }), await new Promise((r) => child.once('exit', r))) };
 }
 
 /** CPU seconds (user + system) and peak RSS of a process, from /proc. */
@@ -41,7 +48,8 @@ export function procUsage(pid: number): { cpuSeconds: number; peakRssMb: number 
   return { cpuSeconds: ticks / 100, peakRssMb: Math.round(Number(hwm ?? 0) / 1024) };
 }
 
-export async function setupTenants(svc: ServiceProcess, env: NodeJS.ProcessEnv, receiverPort: number, tenants: number, hangShare = 0) {
+/** `hangShare` of the tenants get webhooks that hang (until the 10 s timeout); `path` overrides the healthy path prefix. */
+export async function setupTenants(svc: ServiceProcess, env: NodeJS.ProcessEnv, receiverPort: number, tenants: number, hangShare = 0, path = 'ok') {
   const out: { tenant_id: string; healthy: boolean }[] = [];
   const prisma = new PrismaService(loadConfig(env));
   const tenantsService = new TenantsService(prisma);
@@ -49,7 +57,7 @@ export async function setupTenants(svc: ServiceProcess, env: NodeJS.ProcessEnv, 
     const t = await tenantsService.createTenant(`bench-${i}`);
     const hang = i < Math.round(tenants * hangShare);
     for (let w = 0; w < 2; w++) {
-      await registerWebhook(svc, t.api_key, `https://localhost:${receiverPort}/${hang ? 'hang' : 'ok'}/${t.tenant_id}/${w}`, ['click', 'attribution', 'conversion']);
+      await registerWebhook(svc, t.api_key, `https://localhost:${receiverPort}/${hang ? 'hang' : path}/${t.tenant_id}/${w}`, ['click', 'attribution', 'conversion']);
     }
     out.push({ tenant_id: t.tenant_id, healthy: !hang });
   }
@@ -89,20 +97,37 @@ export async function publishEvents(prefix: string, tenants: { tenant_id: string
   return started;
 }
 
-export async function throughputScenario(quick: boolean): Promise<ScenarioResult> {
-  const events = quick ? 5_000 : 50_000;
-  const url = await freshDatabase('rift_bench_throughput');
+export interface DeliveryRun {
+  events: number;
+  expected: number;
+  delivered: number;
+  seconds: number;
+  rate: number;
+  latencies: number[];
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+/**
+ * One run of the service (RIFT_ROLE=all, its own process) against the receiver: 100 tenants x 2
+ * webhooks (a `hangShare` of tenants hanging), `events` published at full speed or at `ratePerSec`,
+ * until every delivery to a healthy webhook arrived.
+ */
+export async function runDeliveries(opts: { events: number; hangShare?: number; ratePerSec?: number; db: string }): Promise<DeliveryRun> {
+  const url = await freshDatabase(opts.db);
   const receiver = await startReceiver();
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   const env = baseEnv({ DATABASE_URL: url, RIFT_TOPIC_PREFIX: prefix, RIFT_ROLE: 'all', LOG_LEVEL: 'warn', KAFKA_TOPIC_PARTITIONS: '6' });
   const svc = new ServiceProcess(env, (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean));
   try {
     await svc.start();
-    const tenants = await setupTenants(svc, env, receiver.port, 100);
+    const tenants = await setupTenants(svc, env, receiver.port, 100, opts.hangShare ?? 0);
     await sleep(500);
     const before = procUsage(svc.pid!);
-    const started = await publishEvents(prefix, tenants, events);
-    const expected = events * 2;
+    const started = await publishEvents(prefix, tenants, opts.events, opts.ratePerSec);
+    let healthyEvents = 0;
+    for (let j = 0; j < opts.events; j++) if (tenants[j % tenants.length]!.healthy) healthyEvents++;
+    const expected = healthyEvents * 2;
     const deadline = Date.now() + 600_000;
     let s = await receiver.stats();
     while (s.count < expected && Date.now() < deadline) {
@@ -111,20 +136,62 @@ export async function throughputScenario(quick: boolean): Promise<ScenarioResult
     }
     const after = procUsage(svc.pid!);
     const seconds = Math.max(0.001, ((s.last || Date.now()) - started) / 1000);
-    const lat = percentiles(s.latencies);
-    const rate = Math.round(s.count / seconds);
     return {
-      name: 'throughput',
-      title: `Throughput: 100 tenants x 2 webhooks, ${events.toLocaleString('en')} events at full speed (${expected.toLocaleString('en')} deliveries)`,
-      rows: [{
-        deliveries: s.count, seconds: Math.round(seconds * 10) / 10, deliveries_per_s: rate,
-        p50_ms: lat.p50, p95_ms: lat.p95, p99_ms: lat.p99,
-        service_cpu_s: Math.round((after.cpuSeconds - before.cpuSeconds) * 10) / 10, service_peak_rss_mb: after.peakRssMb,
-        target: '>= 2,000/s, RSS <= 400 MB', met: rate >= 2000 && after.peakRssMb <= 400 && s.count === expected,
-      }],
+      events: opts.events, expected, delivered: s.count, seconds: Math.round(seconds * 10) / 10, rate: Math.round(s.count / seconds), latencies: s.latencies,
+      cpuSeconds: Math.round((after.cpuSeconds - before.cpuSeconds) * 10) / 10, peakRssMb: after.peakRssMb,
     };
   } finally {
     await svc.stop();
     await receiver.stop();
   }
+}
+
+export async function throughputScenario(quick: boolean, ctx: BenchContext): Promise<ScenarioResult> {
+  const events = quick ? 5_000 : 50_000;
+  const run = await runDeliveries({ events, db: 'rift_bench_throughput' });
+  ctx.throughput = run;
+  const lat = percentiles(run.latencies);
+  return {
+    name: 'throughput',
+    title: `Throughput: 100 tenants x 2 webhooks, ${events.toLocaleString('en')} events at full speed (${run.expected.toLocaleString('en')} deliveries)`,
+    rows: [{
+      deliveries: run.delivered, seconds: run.seconds, deliveries_per_s: run.rate,
+      p50_ms: lat.p50, p95_ms: lat.p95, p99_ms: lat.p99,
+      service_cpu_s: run.cpuSeconds, service_peak_rss_mb: run.peakRssMb,
+      target: '>= 2,000/s, RSS <= 400 MB', met: run.rate >= 2000 && run.peakRssMb <= 400 && run.delivered === run.expected,
+    }],
+  };
+}
+
+export async function isolationScenario(quick: boolean, ctx: BenchContext): Promise<ScenarioResult> {
+  const events = quick ? 5_000 : 50_000;
+  const base = ctx.throughput ?? (await runDeliveries({ events, db: 'rift_bench_throughput' }));
+  const run = await runDeliveries({ events, hangShare: 0.1, db: 'rift_bench_isolation' });
+  ctx.isolation = run;
+  const b = percentiles(base.latencies);
+  const l = percentiles(run.latencies);
+  const rateRatio = Math.round((run.rate / base.rate) * 100) / 100;
+  const p99Ratio = Math.round((l.p99 / Math.max(1, b.p99)) * 100) / 100;
+  return {
+    name: 'isolation',
+    title: `Isolation: as throughput, with 10% of webhooks hanging until the 10 s timeout (healthy webhooks measured)`,
+    rows: [
+      { run: 'throughput (all healthy)', deliveries: base.delivered, deliveries_per_s: base.rate, p50_ms: b.p50, p99_ms: b.p99, rate_vs_throughput: 1, p99_vs_throughput: 1, target: '', met: '' },
+      {
+        run: '10% hanging', deliveries: run.delivered, deliveries_per_s: run.rate, p50_ms: l.p50, p99_ms: l.p99, rate_vs_throughput: rateRatio, p99_vs_throughput: p99Ratio,
+        target: 'rate >= 0.8x, p99 <= 2x', met: rateRatio >= 0.8 && p99Ratio <= 2 && run.delivered === run.expected,
+      },
+    ],
+  };
+}
+
+export async function latencyScenario(quick: boolean): Promise<ScenarioResult> {
+  const seconds = quick ? 10 : 60;
+  const run = await runDeliveries({ events: 500 * seconds, ratePerSec: 500, db: 'rift_bench_latency' });
+  const lat = percentiles(run.latencies);
+  return {
+    name: 'latency',
+    title: `Latency at an offered 500 events/s for ${seconds} s (1,000 deliveries/s), publish to receiver`,
+    rows: [{ deliveries: run.delivered, deliveries_per_s: run.rate, p50_ms: lat.p50, p95_ms: lat.p95, p99_ms: lat.p99, max_ms: lat.max, target: 'p99 <= 250 ms', met: lat.p99 <= 250 && run.delivered === run.expected }],
+  };
 }

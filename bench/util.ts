@@ -10,6 +10,13 @@ export interface ScenarioResult {
   extra?: Record<string, unknown>;
 }
 
+/** What scenarios of one `npm run bench` share: runs that later scenarios compare against or chart. */
+export interface BenchContext {
+  throughput?: { rate: number; delivered: number; latencies: number[] };
+  isolation?: { rate: number; delivered: number; latencies: number[] };
+  limitRate?: number;
+}
+
 export function percentiles(values: number[]): { p50: number; p95: number; p99: number; max: number } {
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? 0;

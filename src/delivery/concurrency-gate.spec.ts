@@ -58,4 +58,20 @@ describe('ConcurrencyGate', () => {
     expect(third).toBeDefined();
     expect(gate.pending()).toBe(2);
   });
+
+  it('lowers a webhook\'s cap while it is marked slow, and restores it after', async () => {
+    const gate = new ConcurrencyGate(100, 8, 0, 2_000, 400, 2, 1_000);
+    gate.markSlow('slow', 10_000);
+    expect(gate.capOf('slow', 10_500)).toBe(2);
+    expect(gate.capOf('fast', 10_500)).toBe(8);
+    expect(gate.capOf('slow', 11_001)).toBe(8);
+    gate.markSlow('slow');
+    const held = [(await gate.acquire('slow'))!, (await gate.acquire('slow'))!];
+    expect(await gate.acquire('slow')).toBeNull(); // over the slow cap, and no queue allowed here
+    const fast = await Promise.all(Array.from({ length: 8 }, () => gate.acquire('fast')));
+    expect(fast.every(Boolean)).toBe(true);
+    expect(gate.inFlight()).toBe(10);
+    [...held, ...fast].forEach((r) => r!());
+    expect(gate.inFlight()).toBe(0);
+  });
 });

@@ -5,6 +5,10 @@
  * `maxQueuedPerKey` already waiting) is refused, and the caller fails it fast
  * ("endpoint_saturated") instead of letting one slow endpoint hold messages everyone waits behind.
  * A healthy endpoint's queue drains in well under that time, so only slow endpoints are refused.
+ *
+ * A webhook whose attempt timed out is marked slow for `slowForMs`: its cap drops to `slowPerKey`.
+ * Without that, a few hanging endpoints (32 slots each, 10 s per attempt) could hold every global
+ * slot; with it, 20 hanging webhooks hold at most 20 x 4 = 80 of 256, and healthy ones keep the rest.
  */
 export class ConcurrencyGate {
   private active = 0;
@@ -13,6 +17,8 @@ export class ConcurrencyGate {
   private readonly maxQueueWaitMs: number;
   private outstanding = 0;
   private readonly capacityWaiters: (() => void)[] = [];
+  /** Webhooks marked slow, until when (epoch ms). */
+  private readonly slowUntil = new Map<string, number>();
 
   constructor(
     private readonly maxInFlight: number,
@@ -21,6 +27,8 @@ export class ConcurrencyGate {
     maxQueueWaitMs = 2_000,
     /** Admission bound: messages admitted but not finished. */
     private readonly maxOutstanding = maxInFlight * 4,
+    private readonly slowPerKey = Math.min(4, perKey),
+    private readonly slowForMs = 30_000,
   ) {
     this.maxQueueWaitMs = maxQueueWaitMs;
   }
@@ -46,7 +54,7 @@ export class ConcurrencyGate {
     if (!entry) this.keys.set(key, (entry = { active: 0, waiters: [] }));
     const e = entry;
     // A released slot is handed straight to the next waiter, so counts never overshoot.
-    if (e.active >= this.perKey) {
+    if (e.active >= this.capOf(key)) {
       if (e.waiters.length >= this.maxQueuedPerKey) return null;
       const got = await new Promise<boolean>((resolve) => {
         const waiter = () => {
@@ -72,6 +80,20 @@ export class ConcurrencyGate {
       if (next) next();
       else if (--e.active === 0) this.keys.delete(key);
     });
+  }
+
+  /** An attempt to this webhook timed out: lower its cap for a while. */
+  markSlow(key: string, now = Date.now()): void {
+    this.slowUntil.set(key, now + this.slowForMs);
+  }
+
+  /** The in-flight cap of a webhook right now. */
+  capOf(key: string, now = Date.now()): number {
+    const until = this.slowUntil.get(key);
+    if (until === undefined) return this.perKey;
+    if (until > now) return this.slowPerKey;
+    this.slowUntil.delete(key);
+    return this.perKey;
   }
 
   inFlight(): number {

@@ -60,6 +60,7 @@ export class Deliverer {
         release();
       }
     }
+    if (result.error === 'timeout') this.gate.markSlow(webhook.id);
     const tier = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
     const nextTier = this.topics.tierFor(attempt + 1);
     const entry: AttemptRecord = {
