@@ -59,19 +59,32 @@ describe('ConcurrencyGate', () => {
     expect(gate.pending()).toBe(2);
   });
 
-  it('lowers a webhook\'s cap while it is marked slow, and restores it after', async () => {
-    const gate = new ConcurrencyGate(100, 8, 0, 2_000, 400, 2, 1_000);
-    gate.markSlow('slow', 10_000);
-    expect(gate.capOf('slow', 10_500)).toBe(2);
-    expect(gate.capOf('fast', 10_500)).toBe(8);
-    expect(gate.capOf('slow', 11_001)).toBe(8);
-    gate.markSlow('slow');
-    const held = [(await gate.acquire('slow'))!, (await gate.acquire('slow'))!];
-    expect(await gate.acquire('slow')).toBeNull(); // over the slow cap, and no queue allowed here
-    const fast = await Promise.all(Array.from({ length: 8 }, () => gate.acquire('fast')));
-    expect(fast.every(Boolean)).toBe(true);
-    expect(gate.inFlight()).toBe(10);
-    [...held, ...fast].forEach((r) => r!());
+  it('earns a webhook\'s cap with fast answers and drops it when an attempt is slow', async () => {
+    const gate = new ConcurrencyGate(100, 8, 10, 2_000, 400, 2);
+    expect(gate.capOf('w')).toBe(2);
+    const held = [(await gate.acquire('w'))!, (await gate.acquire('w'))!];
+    let third: (() => void) | null | undefined;
+    void gate.acquire('w').then((r) => (third = r));
+    await tick();
+    expect(third).toBeUndefined(); // over the starting cap: waits
+    gate.markFast('w');
+    await tick();
+    expect(gate.capOf('w')).toBe(3);
+    expect(third).toBeTruthy(); // the earned slot went to the waiter
+    for (let i = 0; i < 10; i++) gate.markFast('w');
+    expect(gate.capOf('w')).toBe(8);
+    gate.markSlow('w');
+    expect(gate.capOf('w')).toBe(2);
+    let fourth: (() => void) | null | undefined;
+    void gate.acquire('w').then((r) => (fourth = r));
+    held[0]!(); // 3 in flight, cap 2: the slot is not handed on
+    await tick();
+    expect(fourth).toBeUndefined();
+    held[1]!(); // 2 in flight... now 1 + the waiter = 2
+    await tick();
+    expect(fourth).toBeTruthy();
+    third!();
+    fourth!();
     expect(gate.inFlight()).toBe(0);
   });
 });

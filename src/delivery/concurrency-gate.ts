@@ -6,9 +6,11 @@
  * ("endpoint_saturated") instead of letting one slow endpoint hold messages everyone waits behind.
  * A healthy endpoint's queue drains in well under that time, so only slow endpoints are refused.
  *
- * A webhook whose attempt timed out is marked slow for `slowForMs`: its cap drops to `slowPerKey`.
- * Without that, a few hanging endpoints (32 slots each, 10 s per attempt) could hold every global
- * slot; with it, 20 hanging webhooks hold at most 20 x 4 = 80 of 256, and healthy ones keep the rest.
+ * A webhook's cap is earned (slow start, like TCP's window): it starts at `minPerKey`, grows by one
+ * with each fast answer up to `perKey`, and drops back to `minPerKey` as soon as an attempt is slow
+ * (`markSlow`: still running after a second, or timed out). Without that, a few hanging endpoints
+ * (32 slots each, 10 s per attempt) could take every global slot before their first timeout; with
+ * it, 20 hanging webhooks hold at most 20 x 4 = 80 of 256 and healthy ones keep the rest.
  */
 export class ConcurrencyGate {
   private active = 0;
@@ -17,8 +19,8 @@ export class ConcurrencyGate {
   private readonly maxQueueWaitMs: number;
   private outstanding = 0;
   private readonly capacityWaiters: (() => void)[] = [];
-  /** Webhooks marked slow, until when (epoch ms). */
-  private readonly slowUntil = new Map<string, number>();
+  /** Earned caps of webhooks seen (absent: `minPerKey`). */
+  private readonly caps = new Map<string, number>();
 
   constructor(
     private readonly maxInFlight: number,
@@ -27,8 +29,7 @@ export class ConcurrencyGate {
     maxQueueWaitMs = 2_000,
     /** Admission bound: messages admitted but not finished. */
     private readonly maxOutstanding = maxInFlight * 4,
-    private readonly slowPerKey = Math.min(4, perKey),
-    private readonly slowForMs = 30_000,
+    private readonly minPerKey = Math.min(4, perKey),
   ) {
     this.maxQueueWaitMs = maxQueueWaitMs;
   }
@@ -76,24 +77,32 @@ export class ConcurrencyGate {
       const nextGlobal = this.globalWaiters.shift();
       if (nextGlobal) nextGlobal();
       else this.active--;
-      const next = e.waiters.shift();
-      if (next) next();
-      else if (--e.active === 0) this.keys.delete(key);
+      // The slot passes to the next waiter of this webhook unless its cap has dropped meanwhile.
+      if (e.waiters.length > 0 && e.active <= this.capOf(key)) e.waiters.shift()!();
+      else if (--e.active === 0 && e.waiters.length === 0) this.keys.delete(key);
     });
   }
 
-  /** An attempt to this webhook timed out: lower its cap for a while. */
-  markSlow(key: string, now = Date.now()): void {
-    this.slowUntil.set(key, now + this.slowForMs);
+  /** An attempt to this webhook is slow (running for a second, or timed out): back to the minimum cap. */
+  markSlow(key: string): void {
+    this.caps.set(key, this.minPerKey);
+  }
+
+  /** This webhook answered fast: one more slot, up to `perKey`, handed to a waiter if one waits. */
+  markFast(key: string): void {
+    const cap = this.capOf(key);
+    if (cap >= this.perKey) return;
+    this.caps.set(key, cap + 1);
+    const e = this.keys.get(key);
+    if (e && e.waiters.length > 0 && e.active < cap + 1) {
+      e.active++;
+      e.waiters.shift()!();
+    }
   }
 
   /** The in-flight cap of a webhook right now. */
-  capOf(key: string, now = Date.now()): number {
-    const until = this.slowUntil.get(key);
-    if (until === undefined) return this.perKey;
-    if (until > now) return this.slowPerKey;
-    this.slowUntil.delete(key);
-    return this.perKey;
+  capOf(key: string): number {
+    return this.caps.get(key) ?? this.minPerKey;
   }
 
   inFlight(): number {

@@ -14,6 +14,9 @@ import { sign } from './signature.js';
 /** The `outcome` label of rift_deliveries_total for each attempt's next step. */
 const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered' };
 
+/** An attempt still running after this long marks its webhook slow (see ConcurrencyGate). */
+const SLOW_ATTEMPT_MS = 1_000;
+
 export const USER_AGENT = 'Rift-Webhooks/0.1 (+https://riftl.ink)';
 
 /**
@@ -46,6 +49,8 @@ export class Deliverer {
     if (!release) {
       result = { ok: false, error: 'endpoint_saturated', durationMs: Date.now() - startedAt.getTime() };
     } else {
+      // Still running after a second: this webhook is slow, its cap drops now (not at its timeout).
+      const slow = setTimeout(() => this.gate.markSlow(webhook.id), SLOW_ATTEMPT_MS);
       try {
         const body = Buffer.from(job.body, 'utf8');
         result = await this.http.post(webhook.url, body, {
@@ -57,10 +62,12 @@ export class Deliverer {
           'X-Rift-Attempt': String(attempt),
         });
       } finally {
+        clearTimeout(slow);
+        if (result! && result.status !== undefined && result.durationMs < SLOW_ATTEMPT_MS) this.gate.markFast(webhook.id);
+        else this.gate.markSlow(webhook.id);
         release();
       }
     }
-    if (result.error === 'timeout') this.gate.markSlow(webhook.id);
     const tier = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
     const nextTier = this.topics.tierFor(attempt + 1);
     const entry: AttemptRecord = {

@@ -82,7 +82,9 @@ export class TrackedConsumer {
         if (!tracker) this.trackers.set(key, (tracker = new OffsetTracker()));
         for (const message of batch.messages) {
           if (this.stopping || !isRunning() || isStale()) break;
-          const admission = await this.opts.handler.admit(batch.topic, batch.partition, message);
+          // Admission may wait long (backpressure): keep the group session alive meanwhile, or the
+          // group would evict this member and re-deliver everything uncommitted.
+          const admission = await whileHeartbeating(this.opts.handler.admit(batch.topic, batch.partition, message), heartbeat);
           if ('notBefore' in admission) {
             this.pauseUntil(batch.topic, batch.partition, admission.notBefore);
             break;
@@ -170,5 +172,15 @@ export class TrackedConsumer {
     clearInterval(this.commitTimer);
     await this.commit();
     await consumer.disconnect().catch((err: Error) => this.logger.warn(`disconnect: ${err.message}`));
+  }
+}
+
+/** Awaits `p`, sending a heartbeat every second until it settles (kafkajs throttles them to its interval). */
+async function whileHeartbeating<T>(p: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+  try {
+    return await p;
+  } finally {
+    clearInterval(timer);
   }
 }

@@ -21,6 +21,9 @@ interface Entry {
   error?: string;
 }
 
+/** How long past its TTL a cached tenant is still used while PostgreSQL does not answer. */
+const STALE_IF_ERROR_MS = 60_000;
+
 /**
  * The dispatcher's view of tenants and their webhooks, cached for WEBHOOK_CACHE_TTL_MS (2 s by
  * default). That TTL is how a delete, a PATCH or a rotated secret reaches every dispatcher: within
@@ -38,10 +41,24 @@ export class WebhookDirectory {
     this.box = new SecretBox(config.secretKey);
   }
 
-  /** The tenant's webhooks, or null when the tenant does not exist. */
+  /**
+   * The tenant's webhooks, or null when the tenant does not exist. When PostgreSQL cannot be reached,
+   * an expired entry is still used for up to STALE_IF_ERROR_MS (no webhook can change in a database
+   * nobody reaches), so a short outage does not stop deliveries to known tenants.
+   */
   async tenant(tenantId: string): Promise<Subscription[] | null> {
     const hit = this.cache.get(tenantId);
-    const entry = hit && hit.expires > Date.now() ? hit : await this.load(tenantId);
+    const now = Date.now();
+    let entry: Entry;
+    if (hit && hit.expires > now) entry = hit;
+    else {
+      try {
+        entry = await this.load(tenantId);
+      } catch (err) {
+        if (!hit || hit.error || hit.expires + STALE_IF_ERROR_MS <= now) throw err;
+        entry = hit;
+      }
+    }
     if (entry.error) throw new Error(entry.error);
     return entry.exists ? entry.webhooks : null;
   }
@@ -113,6 +130,6 @@ export class WebhookDirectory {
   /** Unknown tenant ids (from bad input) must not grow the cache without bound. */
   private evictExpired(): void {
     const now = Date.now();
-    for (const [id, e] of this.cache) if (e.expires <= now) this.cache.delete(id);
+    for (const [id, e] of this.cache) if (e.expires + STALE_IF_ERROR_MS <= now) this.cache.delete(id);
   }
 }
