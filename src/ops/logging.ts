@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
 import type { AppConfig } from '../config/config.js';
@@ -39,6 +40,12 @@ export function loggingModule(config: AppConfig) {
   // Synchronous writes: a line logged just before exit (e.g. "dispatcher stopped" on SIGTERM) is never lost.
   const stdout = pino.destination({ dest: 1, sync: true });
   return LoggerModule.forRoot({
+    // No request context for probes and scrapes: a dispatcher process then never enables the
+    // AsyncLocalStorage behind it, whose promise hooks cost about 10% of its throughput (measured).
+    exclude: [
+      { method: RequestMethod.ALL, path: 'health/{*rest}' },
+      { method: RequestMethod.ALL, path: 'metrics' },
+    ],
     pinoHttp: [{
       level: PINO_LEVEL[config.logLevel],
       timestamp: pino.stdTimeFunctions.isoTime,
