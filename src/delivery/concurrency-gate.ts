@@ -8,9 +8,11 @@
  *
  * A webhook's cap is earned (slow start, like TCP's window): it starts at `minPerKey`, grows by one
  * with each fast answer up to `perKey`, and drops back to `minPerKey` as soon as an attempt is slow
- * (`markSlow`: still running after a second, or timed out). Without that, a few hanging endpoints
+ * (`markSlow`: an attempt still running after 2 s, or timed out). Without that, a few hanging endpoints
  * (32 slots each, 10 s per attempt) could take every global slot before their first timeout; with
- * it, 20 hanging webhooks hold at most 20 x 4 = 80 of 256 and healthy ones keep the rest.
+ * it, 20 hanging webhooks hold at most 20 x 4 = 80 of 256 and healthy ones keep the rest. Over its
+ * cap, a webhook marked slow does not queue at all: its attempts fail fast at once, so they do not
+ * hold admission slots (and the partitions behind them) for the queue wait either.
  */
 export class ConcurrencyGate {
   private active = 0;
@@ -21,6 +23,8 @@ export class ConcurrencyGate {
   private readonly capacityWaiters: (() => void)[] = [];
   /** Earned caps of webhooks seen (absent: `minPerKey`). */
   private readonly caps = new Map<string, number>();
+  /** Webhooks whose last finished or running attempt was slow: over their cap they fail fast, without queueing. */
+  private readonly slow = new Set<string>();
 
   constructor(
     private readonly maxInFlight: number,
@@ -56,7 +60,8 @@ export class ConcurrencyGate {
     const e = entry;
     // A released slot is handed straight to the next waiter, so counts never overshoot.
     if (e.active >= this.capOf(key)) {
-      if (e.waiters.length >= this.maxQueuedPerKey) return null;
+      // A slow webhook's queue would only hold admission slots for maxQueueWaitMs and then fail anyway.
+      if (e.waiters.length >= this.maxQueuedPerKey || this.slow.has(key)) return null;
       const got = await new Promise<boolean>((resolve) => {
         const waiter = () => {
           clearTimeout(timer);
@@ -86,10 +91,12 @@ export class ConcurrencyGate {
   /** An attempt to this webhook is slow (running for a second, or timed out): back to the minimum cap. */
   markSlow(key: string): void {
     this.caps.set(key, this.minPerKey);
+    this.slow.add(key);
   }
 
   /** This webhook answered fast: one more slot, up to `perKey`, handed to a waiter if one waits. */
   markFast(key: string): void {
+    this.slow.delete(key);
     const cap = this.capOf(key);
     if (cap >= this.perKey) return;
     this.caps.set(key, cap + 1);

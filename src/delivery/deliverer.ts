@@ -15,7 +15,7 @@ import { sign } from './signature.js';
 const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered' };
 
 /** An attempt still running after this long marks its webhook slow (see ConcurrencyGate). */
-const SLOW_ATTEMPT_MS = 1_000;
+const SLOW_ATTEMPT_MS = 2_000;
 
 export const USER_AGENT = 'Rift-Webhooks/0.1 (+https://riftl.ink)';
 
@@ -49,7 +49,7 @@ export class Deliverer {
     if (!release) {
       result = { ok: false, error: 'endpoint_saturated', durationMs: Date.now() - startedAt.getTime() };
     } else {
-      // Still running after a second: this webhook is slow, its cap drops now (not at its timeout).
+      // Still running after 2 s: this webhook is slow, its cap drops now (not at its timeout).
       const slow = setTimeout(() => this.gate.markSlow(webhook.id), SLOW_ATTEMPT_MS);
       try {
         const body = Buffer.from(job.body, 'utf8');
