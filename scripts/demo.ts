@@ -89,7 +89,23 @@ async function main(): Promise<void> {
       return msgs.map((m) => JSON.parse(m.value!.toString())).find((j) => j.event_id === conversionId && j.webhook_id === failing.id);
     }, { timeoutMs: 30_000, what: 'the DLQ entry' });
     say(`${c.yellow}dead-lettered on ${dlqTopic}${c.off}: attempts=${entry.attempts} last_error=${entry.last_error} history=${JSON.stringify(entry.history.map((h: { attempt: number; status: number; at: string }) => ({ attempt: h.attempt, status: h.status, at: h.at })))}`);
-    say(`\n${c.bold}Done.${c.off} 3 events delivered and verified; 1 delivery dead-lettered after 4 attempts.`);
+
+    say(`\n${c.bold}The tenant sees why: GET /v1/webhooks/${failing.id}/deliveries${c.off}`);
+    const log = await waitFor(async () => {
+      const r = await api(svc, tenant.api_key, 'GET', `/v1/webhooks/${failing.id}/deliveries`);
+      return r.body.data.length >= 4 ? r.body.data : undefined;
+    }, { timeoutMs: 20_000, what: 'the attempt log' });
+    for (const a of log) say(`  attempt ${a.attempt} (${a.tier})  ${a.outcome}  status ${a.status_code}  ${a.duration_ms} ms  next: ${a.next}`);
+
+    say(`\n${c.bold}The endpoint is fixed; an operator replays the dead letter${c.off}`);
+    receiver.script('/failing', () => ({ status: 200 }));
+    const listed = await riftAsync(['dlq', 'list', '--webhook', failing.id], env);
+    say(`$ npm run --silent rift -- dlq list --webhook ${failing.id}\n${listed.stdout.trim()}`);
+    const replayed = await riftAsync(['dlq', 'replay', '--webhook', failing.id], env);
+    say(`$ npm run --silent rift -- dlq replay --webhook ${failing.id}\n${replayed.stderr.trim()}\n${replayed.stdout.trim()}`);
+    const redelivered = await waitFor(() => receiver.on('/failing').find((r) => r.headers['x-rift-attempt'] === '1' && r !== receiver.on('/failing')[0]), { timeoutMs: 30_000, what: 'the replayed delivery' });
+    say(`${c.green}delivered${c.off} X-Rift-Event-Id: ${redelivered.headers['x-rift-event-id']}  signature valid: ${verifyWebhook(redelivered.body, redelivered.headers['x-rift-signature'] as string, failing.secret)}`);
+    say(`\n${c.bold}Done.${c.off} 3 events delivered and verified; 1 delivery dead-lettered after 4 attempts, then replayed and delivered.`);
   } finally {
     await svc.stop();
     await receiver.stop();
