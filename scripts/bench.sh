@@ -10,5 +10,6 @@ started_kafka=no
 bash scripts/kafka.sh status >/dev/null 2>&1 || started_kafka=yes
 trap '[[ "$started_kafka" == yes ]] && bash scripts/kafka.sh stop || true' EXIT
 bash scripts/kafka.sh start
+node scripts/kafka-clean.mjs
 npm run --silent build >/dev/null
 npx tsx bench/run.ts "$@"

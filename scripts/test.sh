@@ -26,6 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 bash scripts/kafka.sh start
+node scripts/kafka-clean.mjs
 
 say "building"
 npm run --silent build
@@ -37,4 +38,6 @@ say "Prometheus for the scrape test"
 bash scripts/ensure-prometheus.sh
 
 say "running tests"
-NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand "$@"
+# --forceExit: a failed test must not leave the run hanging on a service it could not stop (the
+# services themselves are killed when the test process exits, see test/support/service.ts).
+NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand --forceExit "$@"

@@ -75,11 +75,11 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   WEBHOOK_MAX_IN_FLIGHT_PER_WEBHOOK = 32;
 
-  /** Attempts waiting for one webhook beyond its in-flight cap; past it an attempt fails fast ("endpoint_saturated") and moves to the next tier. */
+  /** Attempts waiting for one webhook beyond its in-flight cap; past it an attempt is refused (deferred, then "endpoint_saturated"). */
   @Transform(toInt) @IsInt() @Min(0) @Max(100_000)
   WEBHOOK_MAX_QUEUED_PER_WEBHOOK = 1_024;
 
-  /** How long an attempt may wait for a slot of its webhook before it fails fast ("endpoint_saturated"). */
+  /** How long an attempt may wait for a slot of its webhook before it is refused (deferred, then "endpoint_saturated"). */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   WEBHOOK_MAX_QUEUE_WAIT_MS = 2_000;
 

@@ -14,6 +14,9 @@ import { sign } from './signature.js';
 /** The `outcome` label of rift_deliveries_total for each attempt's next step. */
 const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered' };
 
+/** How many times an attempt refused by the webhook's cap is put back before the refusal counts as a failed attempt. */
+const MAX_DEFERRALS = 5;
+
 /** An attempt still running after this long marks its webhook slow (see ConcurrencyGate). */
 const SLOW_ATTEMPT_MS = 2_000;
 
@@ -47,6 +50,9 @@ export class Deliverer {
     const release = await this.gate.acquire(webhook.id);
     let result: SendResult;
     if (!release) {
+      // Not an attempt: the endpoint was not contacted. Deferred a few times without using the
+      // retry budget, so a burst to a busy webhook is delayed rather than dead-lettered.
+      if (await this.defer(job, webhook, attempt)) return;
       result = { ok: false, error: 'endpoint_saturated', durationMs: Date.now() - startedAt.getTime() };
     } else {
       // Still running after 2 s: this webhook is slow, its cap drops now (not at its timeout).
@@ -91,7 +97,7 @@ export class Deliverer {
     const logged = this.kafka.sendDurably(this.topics.attempts, { key: webhook.id, value: JSON.stringify(entry) });
     if (result.ok) return logged;
     const history = { attempt, at: entry.at, duration_ms: result.durationMs, status: result.status, error: result.error };
-    const next: DeliveryJob = { ...job, attempts: attempt, history: [...job.history, history] };
+    const next: DeliveryJob = { ...job, attempts: attempt, deferrals: 0, history: [...job.history, history] };
     if (nextTier) {
       next.due_at = Date.now() + nextTier.delayMs;
       await Promise.all([logged, this.kafka.sendDurably(nextTier.topic, { key: webhook.id, value: JSON.stringify(next) })]);
@@ -100,6 +106,22 @@ export class Deliverer {
       const headers = { 'rift-webhook-id': webhook.id, 'rift-event-id': job.event_id, 'rift-last-error': result.error ?? 'unknown' };
       await Promise.all([logged, this.kafka.sendDurably(this.topics.dlq, { key: webhook.id, value: JSON.stringify(dead), headers })]);
     }
+  }
+
+  /**
+   * Puts the job back for the same attempt number: into the tier that makes that attempt (the first
+   * tier for a first attempt), due after that tier's delay. False once MAX_DEFERRALS are used up (or
+   * there is no tier), when the refusal counts as a failed attempt.
+   */
+  private async defer(job: DeliveryJob, webhook: Subscription, attempt: number): Promise<boolean> {
+    const deferrals = (job.deferrals ?? 0) + 1;
+    const tier = this.topics.tierFor(Math.max(2, attempt));
+    if (!tier || deferrals > MAX_DEFERRALS) return false;
+    this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'deferred' });
+    this.logger.warn({ msg: 'delivery deferred', reason: 'endpoint_saturated', webhook_id: webhook.id, event_id: job.event_id, attempt, deferrals });
+    const next: DeliveryJob = { ...job, deferrals, due_at: Date.now() + tier.delayMs };
+    await this.kafka.sendDurably(tier.topic, { key: webhook.id, value: JSON.stringify(next) });
+    return true;
   }
 
   /** Metrics and the attempt's log line (one per attempt, the attempt log's fields). */

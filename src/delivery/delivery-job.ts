@@ -24,6 +24,8 @@ export interface DeliveryJob {
   attempts: number;
   /** Epoch ms at which the next attempt is due. */
   due_at: number;
+  /** Times this attempt was put back because the webhook was at its cap (not attempts). */
+  deferrals?: number;
   history: AttemptRecord[];
 }
 

@@ -13,7 +13,7 @@ export class Metrics {
 
   readonly deliveries = new Counter({
     name: 'rift_deliveries_total',
-    help: 'Deliveries by event type and outcome: delivered, retried (an attempt failed, the job went to the next tier), dead_lettered, skipped_deleted',
+    help: 'Deliveries by event type and outcome: delivered, retried (an attempt failed, the job went to the next tier), deferred (the webhook was at its in-flight cap; put back without using an attempt), dead_lettered, skipped_deleted',
     labelNames: ['event_type', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -38,6 +38,10 @@ export function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
+/** Every service process still running: killed when the test process exits, even after a failed test. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
+
 /** The built service (dist/main.js) in a child process of its own, as in production. */
 export class ServiceProcess {
   private child?: ChildProcess;
@@ -64,6 +68,8 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
     child.on('exit', (code) => (this.exitCode = code));
