@@ -6,6 +6,9 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { parseDeliveryJob, type DeliveryJob } from './delivery-job.js';
 import { requeue } from './requeue.js';
 
+/** How long reading the whole dead-letter topic may take before the command gives up. */
+const READ_TIMEOUT_MS = 120_000;
+
 /** One entry of the dead-letter topic. */
 export interface DeadLetter {
   partition: number;
@@ -105,6 +108,8 @@ export class DeadLetters {
       await consumer.subscribe({ topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
+        const timer = setTimeout(() => reject(new Error(`reading ${topic} took over ${READ_TIMEOUT_MS / 1000} s; is Kafka reachable?`)), READ_TIMEOUT_MS);
+        timer.unref();
         void consumer.run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
