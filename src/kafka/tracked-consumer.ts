@@ -80,23 +80,29 @@ export class TrackedConsumer {
         const key = `${batch.topic}:${batch.partition}`;
         let tracker = this.trackers.get(key);
         if (!tracker) this.trackers.set(key, (tracker = new OffsetTracker()));
-        for (const message of batch.messages) {
-          if (this.stopping || !isRunning() || isStale()) break;
-          // Admission may wait long (backpressure): keep the group session alive meanwhile, or the
-          // group would evict this member and re-deliver everything uncommitted.
-          const admission = await whileHeartbeating(this.opts.handler.admit(batch.topic, batch.partition, message), heartbeat);
-          if ('notBefore' in admission) {
-            this.pauseUntil(batch.topic, batch.partition, admission.notBefore);
-            break;
+        // Admission may wait long (backpressure): keep the group session alive meanwhile, or the
+        // group would evict this member and re-deliver everything uncommitted. One timer per batch;
+        // kafkajs throttles heartbeats to its interval.
+        const beating = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+        try {
+          for (const message of batch.messages) {
+            if (this.stopping || !isRunning() || isStale()) break;
+            const admission = await this.opts.handler.admit(batch.topic, batch.partition, message);
+            if ('notBefore' in admission) {
+              this.pauseUntil(batch.topic, batch.partition, admission.notBefore);
+              break;
+            }
+            const end = tracker.begin(BigInt(message.offset));
+            const work = admission.work.then(end, (err: unknown) =>
+              this.logger.error(`work for ${key}@${message.offset} failed; it stays uncommitted: ${(err as Error).message}`),
+            );
+            this.works.add(work);
+            void work.finally(() => this.works.delete(work));
+            resolveOffset(message.offset);
+            await heartbeat();
           }
-          const end = tracker.begin(BigInt(message.offset));
-          const work = admission.work.then(end, (err: unknown) =>
-            this.logger.error(`work for ${key}@${message.offset} failed; it stays uncommitted: ${(err as Error).message}`),
-          );
-          this.works.add(work);
-          void work.finally(() => this.works.delete(work));
-          resolveOffset(message.offset);
-          await heartbeat();
+        } finally {
+          clearInterval(beating);
         }
       },
     });
@@ -172,15 +178,5 @@ export class TrackedConsumer {
     clearInterval(this.commitTimer);
     await this.commit();
     await consumer.disconnect().catch((err: Error) => this.logger.warn(`disconnect: ${err.message}`));
-  }
-}
-
-/** Awaits `p`, sending a heartbeat every second until it settles (kafkajs throttles them to its interval). */
-async function whileHeartbeating<T>(p: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
-  const timer = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
-  try {
-    return await p;
-  } finally {
-    clearInterval(timer);
   }
 }
