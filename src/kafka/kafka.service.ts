@@ -182,6 +182,10 @@ export class KafkaService implements OnApplicationShutdown {
     }
   }
 
+  get sessionTimeoutMs(): number {
+    return this.config.kafka.sessionTimeoutMs;
+  }
+
   consumer(config: ConsumerConfig): Consumer {
     const sessionTimeout = this.config.kafka.sessionTimeoutMs;
     return this.kafka.consumer({

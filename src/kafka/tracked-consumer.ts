@@ -5,6 +5,15 @@ import type { ConsumerState, ConsumerStatus } from './consumer-health.js';
 import type { KafkaService } from './kafka.service.js';
 import { OffsetTracker } from './offset-tracker.js';
 
+/**
+ * How long a member waits for its in-flight work when the group rebalances, before it re-joins (the
+ * rest is re-run by the partition's next owner). Bounded by half the session timeout as well, so the
+ * coordinator does not give up on this member meanwhile.
+ */
+const REBALANCE_DRAIN_MS = 5_000;
+
+const isRebalancing = (e: unknown) => ['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION'].includes((e as { type?: string })?.type ?? '');
+
 /** What a handler says about a message: its work has started, or it is not due until a time. */
 export type Admission = { work: Promise<void> } | { notBefore: number };
 
@@ -103,6 +112,9 @@ export class TrackedConsumer {
       this.downSince = undefined;
       this.logger.log(`joined group as ${e.payload.memberId}, assigned ${JSON.stringify(e.payload.memberAssignment)}`);
     });
+    // A rebalance is starting: commit what is finished now, under the generation that still owns it
+    // (the coordinator takes commits of the current generation while it prepares the rebalance).
+    consumer.on(consumer.events.REBALANCING, () => void this.commit());
     consumer.on(consumer.events.CRASH, (e) => {
       this.lastError = e.payload.error.message;
       this.logger.error(`consumer crashed (kafkajs restarts it: ${e.payload.restart}): ${e.payload.error.message}`);
@@ -147,12 +159,27 @@ export class TrackedConsumer {
             resolveOffset(message.offset);
             await heartbeat();
           }
+        } catch (err) {
+          // kafkajs re-joins the group only after this batch returns: finish (bounded) and commit the
+          // work in flight first, so the next owner of these partitions does not run it all again.
+          if (isRebalancing(err)) await this.drainForRebalance();
+          throw err;
         } finally {
           clearInterval(beating);
         }
       },
     });
     this.commitTimer ??= setInterval(() => void this.commit(), this.opts.commitIntervalMs ?? 200);
+  }
+
+  /** Waits (at most REBALANCE_DRAIN_MS) for the work in flight, then commits what finished. */
+  private async drainForRebalance(): Promise<void> {
+    const started = Date.now();
+    const pending = this.works.size;
+    const deadline = new Promise((r) => setTimeout(r, Math.min(REBALANCE_DRAIN_MS, this.kafka.sessionTimeoutMs / 2)).unref());
+    await Promise.race([Promise.allSettled([...this.works]), deadline]);
+    await this.commit();
+    this.logger.log({ msg: 'rebalance: drained and committed before re-joining', in_flight_before: pending, still_running: this.works.size, ms: Date.now() - started });
   }
 
   /** Sets aside a message whose work failed for good, so that its offset can move on. */
