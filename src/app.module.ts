@@ -12,6 +12,7 @@ import { loggingModule } from './ops/logging.js';
 import { MetricsModule } from './ops/metrics.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
+import { RecoverApiModule } from './recover/recover.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -34,7 +35,7 @@ export class AppModule {
         MetricsModule,
         OpsModule,
         EventsModule,
-        ...(api ? [TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule] : []),
+        ...(api ? [TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
         ...(dispatcher ? [DeliveryModule, EventStoreModule, AttemptLogModule] : []),
       ],
       providers: [
