@@ -12,6 +12,7 @@ import { loggingModule } from './ops/logging.js';
 import { MetricsModule } from './ops/metrics.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RecoverApiModule } from './recover/recover.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -33,9 +34,9 @@ export class AppModule {
         PrismaModule,
         KafkaModule,
         MetricsModule,
-        OpsModule,
+        OpsModule.forConfig(config),
         EventsModule,
-        ...(api ? [TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
+        ...(api ? [RateLimitModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
         ...(dispatcher ? [DeliveryModule, EventStoreModule, AttemptLogModule] : []),
       ],
       providers: [
