@@ -5,6 +5,7 @@ import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { apiValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ContractModule } from './contract/contract.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { EventsApiModule, EventsModule, EventStoreModule } from './events/events.module.js';
 import { KafkaModule, TopicsAtBoot } from './kafka/kafka.module.js';
@@ -36,7 +37,7 @@ export class AppModule {
         MetricsModule,
         OpsModule.forConfig(config),
         EventsModule,
-        ...(api ? [RateLimitModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
+        ...(api ? [RateLimitModule, ContractModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
         ...(dispatcher ? [DeliveryModule, EventStoreModule, AttemptLogModule] : []),
       ],
       providers: [

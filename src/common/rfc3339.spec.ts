@@ -35,3 +35,11 @@ describe('isRfc3339', () => {
     expect(parseRfc3339('2016-12-31T23:59:60Z')).toBe(Date.UTC(2016, 11, 31, 23, 59, 59, 999));
   });
 });
+
+describe('leap seconds', () => {
+  it('only as the last second of a UTC day', () => {
+    expect(isRfc3339('2016-12-31T23:59:60Z')).toBe(true);
+    expect(isRfc3339('2016-12-31T18:59:60-05:00')).toBe(true);
+    expect(isRfc3339('2016-12-31T12:00:60Z')).toBe(false);
+  });
+});

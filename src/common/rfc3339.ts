@@ -6,11 +6,11 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
  * week dates, ordinal dates, `2026-03-24` alone, basic format) are refused. Shared by every field
  * that takes a date-time, so the API, the CLI and the input topics agree.
  */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
+export const RFC3339_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
 
 export function isRfc3339(value: unknown): value is string {
   if (typeof value !== 'string') return false;
-  const m = RFC3339.exec(value);
+  const m = RFC3339_PATTERN.exec(value);
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -18,6 +18,13 @@ export function isRfc3339(value: unknown): value is string {
   // 60 is a leap second, which RFC 3339 allows.
   if (hour > 23 || minute > 59 || second > 60) return false;
   if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
+  if (second === 60) {
+    // A leap second is the last second of a UTC day (23:59:60Z, or the same instant in an offset).
+    const sign = m[8]!.startsWith('-') ? -1 : 1;
+    const offset = m[9] === undefined ? 0 : sign * (Number(m[9]) * 60 + Number(m[10]));
+    const utcMinutes = (((hour * 60 + minute - offset) % 1440) + 1440) % 1440;
+    if (utcMinutes !== 1439) return false;
+  }
   return !Number.isNaN(Date.parse(value.replace(/:60(?=[.Zz+-])/, ':59')));
 }
 

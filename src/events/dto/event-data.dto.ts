@@ -3,7 +3,6 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -12,6 +11,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { IsRfc3339 } from '../../common/rfc3339.js';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 /** Link ids are slugs like "summer-sale". */
@@ -36,7 +36,7 @@ abstract class EventDataBase {
   link_id!: string;
 
   @ApiProperty({ example: '2026-03-24T15:00:00Z' })
-  @IsDefined() @IsISO8601({ strict: true }, { message: 'timestamp must be an ISO-8601 date-time' })
+  @IsDefined() @IsRfc3339()
   timestamp!: string;
 }
 
