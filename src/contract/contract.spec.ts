@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import Ajv from 'ajv';
+import AjvModule, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -12,11 +12,12 @@ import { dataSchemas } from './data-schemas.js';
 import { attemptRecordSchema, deliveryJobSchema } from './pipeline-schemas.js';
 
 const committed = (file: string) => JSON.parse(readFileSync(new URL(`../../docs/${file}`, import.meta.url), 'utf8'));
+// ajv and ajv-formats are CommonJS: under ESM their default exports may arrive wrapped.
+const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as unknown as typeof AjvModule.default;
 const ajv = new Ajv({ strict: false, allErrors: true });
-// ajv-formats is CommonJS: under ESM its default export arrives wrapped.
-((addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats)(ajv);
+(((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (a: typeof ajv) => void)(ajv);
 const schemas = dataSchemas();
-const schemaCheck = Object.fromEntries(EVENT_TYPES.map((t) => [t, ajv.compile(schemas[t])])) as Record<EventType, ReturnType<Ajv['compile']>>;
+const schemaCheck = Object.fromEntries(EVENT_TYPES.map((t) => [t, ajv.compile(schemas[t])])) as Record<EventType, ValidateFunction>;
 
 describe('the Kafka contract (docs/)', () => {
   it('docs/asyncapi.json and docs/schemas/*.json are what the classes generate (run `npm run contract` after changing them)', () => {

@@ -7,10 +7,11 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 const WINDOW_MS = 60_000;
 
 /**
- * Per client IP, requests that fail authentication: past RATE_LIMIT_AUTH_FAILURES_PER_MINUTE the IP
- * gets 429s (without a database lookup) until the minute is over, so guessing keys, or rotating
- * made-up keys to escape the per-key limit, is bounded. Counts only failures, so a busy tenant behind
- * a shared IP is not limited by its neighbours' mistakes. In-memory: per process.
+ * Per client IP, requests that fail authentication: past RATE_LIMIT_AUTH_FAILURES_PER_MINUTE a failed
+ * request from that IP gets a 429 instead of a 401 until the window has room again, so guessing keys,
+ * or rotating made-up keys to escape the per-key limit, is bounded. Only failures count and only
+ * failures are refused: a tenant with a valid key behind the same address (NAT, office) keeps working.
+ * In-memory: per process.
  */
 @Injectable()
 export class AuthFailureLimiter implements OnApplicationShutdown {
@@ -19,13 +20,6 @@ export class AuthFailureLimiter implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.limit = config.rateLimit.authFailuresPerMinute;
-  }
-
-  /** Throws the 429 while this IP is blocked. */
-  check(ip: string | undefined, res: Response): void {
-    if (this.limit === 0) return;
-    const record = this.storage.storage.get(this.key(ip));
-    if (record?.isBlocked && record.blockExpiresAt > Date.now()) throw this.tooMany(res, Math.ceil((record.blockExpiresAt - Date.now()) / 1000));
   }
 
   /** Counts a failure; throws the 429 when it is one too many. */

@@ -19,7 +19,6 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const res = ctx.switchToHttp().getResponse<Response>();
-    this.failures?.check(req.ip, res);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const tenantId = match ? await this.tenants.authenticate(match[1]!) : null;
     if (!tenantId) {
