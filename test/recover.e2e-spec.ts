@@ -124,6 +124,26 @@ describe('recovery by time range: POST /v1/webhooks/:id/recover (real Kafka, Pos
     expect(JSON.parse(status.stdout)).toMatchObject({ matched: 1 });
   });
 
+  it('a repeated retry of the same event is refused (409, naming the queued one) until the first has an outcome', async () => {
+    const t = createTenant(env, 'retry-dedup');
+    const w = await registerWebhook(svc, t.api_key, receiver.url('/rec/retry'), ['click']);
+    let slow = false;
+    receiver.script('/rec/retry', () => (slow ? { delayMs: 1_500 } : undefined));
+    await sleep(500);
+    const { event_id } = await publisher.publish('click', { tenant_id: t.tenant_id, link_id: 'retry', timestamp: now() });
+    await waitFor(() => receiver.on('/rec/retry').length === 1, { what: 'the first delivery' });
+    await stored(t.tenant_id, [event_id]);
+    slow = true;
+    const retry = () => api(svc, t.api_key, 'POST', `/v1/webhooks/${w.id}/deliveries/${event_id}/retry`);
+    expect((await retry()).status).toBe(202);
+    const duplicate = await retry();
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.message).toMatch(/already queued for this webhook by retry [0-9a-f]{24}/);
+    // Delivered (and in the attempt log): a new retry is accepted again.
+    await waitFor(async () => (await retry()).status === 202, { what: 'the retry to be accepted after the first one was delivered', timeoutMs: 20_000 });
+    await waitFor(() => receiver.on('/rec/retry').length === 3, { what: 'two retried deliveries' });
+  });
+
   it('refuses bad ranges with a 400 naming the field, and hides other tenants\' webhooks (404)', async () => {
     const t = createTenant(env, 'bad-input');
     const w = await registerWebhook(svc, t.api_key, receiver.url('/rec/bad'), ['click']);
