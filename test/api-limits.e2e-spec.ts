@@ -87,7 +87,7 @@ describe('rate limits, the operator port and the contract document (real service
     for (const base of [ops, limited.url]) {
       expect((await get(`${base}/health/live`)).status).toBe(200);
       const ready = await get(`${base}/health/ready`);
-      expect([ready.status, (await ready.json()).status]).toEqual([200, 'ok']);
+      expect([ready.status, ((await ready.json()) as { status: string }).status]).toEqual([200, 'ok']);
     }
     expect((await get(`${ops}/v1/webhooks`)).status).toBe(404);
     expect((await get(`${ops}/docs`)).status).toBe(404);
@@ -97,7 +97,7 @@ describe('rate limits, the operator port and the contract document (real service
     expect((await get(`${plain.url}/metrics`)).status).toBe(200);
 
     // The served contract names this deployment's topics and passes the AsyncAPI parser.
-    const doc = await (await get(`${limited.url}/asyncapi.json`)).json();
+    const doc = (await (await get(`${limited.url}/asyncapi.json`)).json()) as { channels: Record<string, { address: string }> };
     expect(doc.channels.clickEvents.address).toBe(`${prefix}.events.click`);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'rift-asyncapi-')), 'asyncapi.json');
     writeFileSync(file, JSON.stringify(doc));
