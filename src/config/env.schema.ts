@@ -29,7 +29,7 @@ export class EnvironmentVariables {
   PORT = 3000;
 
   /** Port of /metrics and /health/* for operators; unset or equal to PORT: both on PORT (no /metrics on PORT otherwise). */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   OPS_PORT?: number;
 
   /** REST requests per minute per API key (per process); 0 turns the limit off. */
