@@ -21,6 +21,13 @@ const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', 
  */
 const POLICY_ERRORS = new Set(['unsafe_target', 'not_https', 'invalid_url']);
 
+/**
+ * An attempt with no answer after this long marks its webhook stalled: over its cap, further attempts
+ * are parked at once instead of waiting in memory (where they hold admission slots). Measured: without
+ * it, 10% of webhooks hanging until the 10 s timeout cut healthy throughput to 0.72x (quick bench).
+ */
+const STALLED_ATTEMPT_MS = 2_000;
+
 export const USER_AGENT = 'Rift-Webhooks/0.1 (+https://riftl.ink)';
 
 /**
@@ -44,7 +51,7 @@ export class Deliverer {
   ) {
     const d = config.delivery;
     this.maxSaturationWaitMs = d.maxSaturationWaitMs;
-    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs);
+    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs, d.maxInFlight * 4, Math.min(4, d.maxInFlightPerWebhook), d.timeoutMs);
     metrics.trackInFlight(() => this.gate.inFlight());
   }
 
@@ -62,6 +69,7 @@ export class Deliverer {
       if (startedAt.getTime() - since < this.maxSaturationWaitMs && (await this.park(job, webhook, since))) return;
       result = { ok: false, error: 'endpoint_saturated', durationMs: 0 };
     } else {
+      const stalled = setTimeout(() => this.gate.markStalled(webhook.id), STALLED_ATTEMPT_MS);
       try {
         const body = Buffer.from(job.body, 'utf8');
         result = await this.http.post(webhook.url, body, {
@@ -74,6 +82,7 @@ export class Deliverer {
           'X-Rift-Attempt': String((job.sent ?? job.attempts) + 1),
         });
       } finally {
+        clearTimeout(stalled);
         if (result! && result.status !== undefined) this.gate.markAnswered(webhook.id, result.durationMs);
         else if (!result! || !POLICY_ERRORS.has(result.error ?? '')) this.gate.markFailing(webhook.id, result! ? result.durationMs : undefined);
         release();
