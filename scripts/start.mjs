@@ -12,7 +12,7 @@ const RETRY_MAX_DELAY_MS = 5_000;
 // PostgreSQL's 57P03 (starting up or shutting down).
 const TRANSIENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', '57P03']);
 
-const log = (msg) => console.error(JSON.stringify({ level: 'info', time: new Date().toISOString(), context: 'Start', msg }));
+const log = (msg) => console.error(JSON.stringify({ level: 30, time: new Date().toISOString(), pid: process.pid, context: 'Start', msg }));
 
 // PID 1 ignores any signal it has no handler for, and that includes the signal NestJS raises again
 // after its graceful shutdown. So this handler stays: before the service has its own handlers it

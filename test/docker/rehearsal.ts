@@ -1,6 +1,6 @@
 // The Docker path rehearsed without a Docker engine (CI has none). `node --import tsx
 // test/docker/rehearsal.ts` (scripts/docker-check.sh), as root:
-//  1. builds the image's final stage into .tmp/docker-rehearsal/ by following the Dockerfile line
+//  1. builds the image's final stage into $TMPDIR/rift-docker-rehearsal/ by following the Dockerfile line
 //     by line (dockerfile.ts): its stages' COPY and RUN, production dependencies only;
 //  2. reads the environment docker-compose.yml gives `rift`, through Compose's own parser, with a
 //     .env as the README has users write it;
@@ -14,8 +14,9 @@
 // What it cannot show: the base image itself, Docker's networking and port publishing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
@@ -28,7 +29,8 @@ import { buildStage, parseDockerfile, type ImageConfig } from './dockerfile.js';
 
 const IMAGE_UID = 1000; // the `node` user of the official node images
 const CONTAINER_PORT = 3000; // PORT in docker-compose.yml
-const work = path.join(repoRoot, '.tmp', 'docker-rehearsal');
+// Outside the repository: jest would otherwise find a second package.json in it.
+const work = path.join(tmpdir(), 'rift-docker-rehearsal');
 const nodeDir = path.dirname(process.execPath);
 const say = (m: string) => console.error(`[rehearsal] ${m}`);
 
@@ -194,7 +196,11 @@ async function cleanup(database: string, prefix: string): Promise<void> {
 }
 
 main().then(
-  () => say('passed'),
+  () => {
+    // The stages hold three node_modules; keep only the service's log of a passing run.
+    for (const entry of readdirSync(work)) if (entry !== 'service.log') rmSync(path.join(work, entry), { recursive: true, force: true });
+    say('passed');
+  },
   (err: Error) => {
     say(`FAILED: ${err.message}`);
     process.exit(1);
