@@ -17,6 +17,7 @@ describe('docker-compose.yml', () => {
     expect(config.kafka.brokers).toEqual(['kafka:9092']);
     expect(new URL(config.database.url).host).toBe('postgres:5432');
     expect(config.http.port).toBe(3000);
+    expect(config.http.opsPort).toBe(9464); // infra/monitoring/prometheus.yml scrapes rift:9464
     expect(config.secretKey.toString('hex')).toBe(KEY);
   });
 

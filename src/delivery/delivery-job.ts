@@ -24,8 +24,12 @@ export interface DeliveryJob {
   attempts: number;
   /** Epoch ms at which the next attempt is due. */
   due_at: number;
-  /** Times this attempt was put back because the webhook was at its cap (not attempts). */
+  /** Requests actually sent so far (X-Rift-Attempt is this + 1); absent in jobs of older versions: `attempts`. */
+  sent?: number;
+  /** Times this attempt was parked because the webhook was at its cap (not attempts). */
   deferrals?: number;
+  /** Epoch ms since which this attempt has waited for a slot of its webhook (WEBHOOK_MAX_SATURATION_WAIT_MS). */
+  saturated_since?: number;
   history: AttemptRecord[];
 }
 

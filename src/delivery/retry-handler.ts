@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { untilSuccess } from '../common/retry.js';
+import { KafkaService } from '../kafka/kafka.service.js';
+import { Topics } from '../kafka/topics.js';
 import type { Admission, MessageHandler } from '../kafka/tracked-consumer.js';
 import { Metrics } from '../ops/metrics.js';
 import { WebhookDirectory } from '../webhooks/webhook-directory.js';
@@ -30,7 +32,23 @@ export class RetryHandler implements MessageHandler {
     private readonly deliverer: Deliverer,
     private readonly invalid: InvalidEvents,
     private readonly metrics: Metrics,
+    private readonly kafka: KafkaService,
+    private readonly topics: Topics,
   ) {}
+
+  /**
+   * A job whose handling failed for good goes to the DLQ with the reason (replayable like any dead
+   * letter); anything that is not a job goes to the invalid-events topic.
+   */
+  async setAside(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    const job = parseDeliveryJob(message.value);
+    if (!job) return this.invalid.setAside(topic, partition, message, reason);
+    const lastError = reason.slice(0, 200);
+    this.metrics.deadLettered.inc({ event_type: job.event_type });
+    const dead = { ...job, dead_at: new Date().toISOString(), last_error: lastError };
+    const headers = { 'rift-webhook-id': job.webhook_id, 'rift-event-id': job.event_id, 'rift-last-error': lastError };
+    await this.kafka.sendDurably(this.topics.dlq, { key: job.webhook_id, value: JSON.stringify(dead), headers }, { topic, partition, offset: message.offset });
+  }
 
   async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {
     const job = parseDeliveryJob(message.value);

@@ -9,16 +9,16 @@ export interface Subscription {
   tenantId: string;
   url: string;
   events: ReadonlySet<string>;
-  /** The webhook secret as UTF-8 bytes: the HMAC key. */
-  signingKey: Buffer;
+  /** The webhook secret as UTF-8 bytes: the HMAC key. Null when it cannot be decrypted (see `unusable`). */
+  signingKey: Buffer | null;
+  /** Why this webhook cannot be delivered to (its secret does not open with RIFT_SECRET_KEY). */
+  unusable?: string;
 }
 
 interface Entry {
   exists: boolean;
   webhooks: Subscription[];
   expires: number;
-  /** Set when a secret cannot be opened (RIFT_SECRET_KEY changed?): that tenant's lookups fail and are retried. */
-  error?: string;
 }
 
 /** How long past its TTL a cached tenant is still used while PostgreSQL does not answer. */
@@ -55,11 +55,10 @@ export class WebhookDirectory {
       try {
         entry = await this.load(tenantId);
       } catch (err) {
-        if (!hit || hit.error || hit.expires + STALE_IF_ERROR_MS <= now) throw err;
+        if (!hit || hit.expires + STALE_IF_ERROR_MS <= now) throw err;
         entry = hit;
       }
     }
-    if (entry.error) throw new Error(entry.error);
     return entry.exists ? entry.webhooks : null;
   }
 
@@ -68,8 +67,15 @@ export class WebhookDirectory {
     return all && all.filter((w) => w.events.has(type));
   }
 
-  /** The webhook as it is now (within the TTL), or null once deleted. */
+  /**
+   * The webhook as it is now, or null once deleted. A webhook missing from the cached view is looked
+   * up again in the database before null is believed: with several dispatchers, a webhook created a
+   * moment ago may be newer than this one's cache, and a null drops a delivery.
+   */
   async webhook(tenantId: string, webhookId: string): Promise<Subscription | null> {
+    const cached = (await this.tenant(tenantId))?.find((w) => w.id === webhookId);
+    if (cached) return cached;
+    this.cache.delete(tenantId);
     return (await this.tenant(tenantId))?.find((w) => w.id === webhookId) ?? null;
   }
 
@@ -105,26 +111,28 @@ export class WebhookDirectory {
     const expires = Date.now() + this.config.delivery.cacheTtlMs;
     const out = new Map<string, Entry>(tenantIds.map((id) => [id, { exists: false, webhooks: [], expires }]));
     for (const t of rows) {
-      try {
-        out.set(t.id, {
-          exists: true,
-          expires,
-          webhooks: t.webhooks.map((w) => ({
-            id: w.id,
-            tenantId: t.id,
-            url: w.url,
-            events: new Set(w.events),
-            signingKey: Buffer.from(this.box.open(w.secretCiphertext, w.id), 'utf8'),
-          })),
-        });
-      } catch {
-        // One tenant's unreadable secret must not hold up the others loaded in the same query.
-        out.set(t.id, { exists: true, expires: 0, webhooks: [], error: `a webhook secret of tenant ${t.id} cannot be decrypted with RIFT_SECRET_KEY` });
-      }
+      out.set(t.id, {
+        exists: true,
+        expires,
+        webhooks: t.webhooks.map((w) => ({ id: w.id, tenantId: t.id, url: w.url, events: new Set(w.events), ...this.openSecret(w.secretCiphertext, w.id) })),
+      });
     }
     for (const [id, e] of out) this.cache.set(id, e);
     if (this.cache.size > 50_000) this.evictExpired();
     return out;
+  }
+
+  /**
+   * A secret that does not open (RIFT_SECRET_KEY changed, a row copied by hand) makes only its own
+   * webhook unusable: its deliveries are dead-lettered with the reason (replayable once the key is
+   * fixed), and nothing else waits for it.
+   */
+  private openSecret(sealed: string, webhookId: string): Pick<Subscription, 'signingKey' | 'unusable'> {
+    try {
+      return { signingKey: Buffer.from(this.box.open(sealed, webhookId), 'utf8') };
+    } catch {
+      return { signingKey: null, unusable: 'secret_undecryptable' };
+    }
   }
 
   /** Unknown tenant ids (from bad input) must not grow the cache without bound. */

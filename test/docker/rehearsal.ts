@@ -28,7 +28,6 @@ import { composeConfig, repoRoot, serviceEnvironment } from './compose.js';
 import { buildStage, parseDockerfile, type ImageConfig } from './dockerfile.js';
 
 const IMAGE_UID = 1000; // the `node` user of the official node images
-const CONTAINER_PORT = 3000; // PORT in docker-compose.yml
 // Outside the repository: jest would otherwise find a second package.json in it.
 const work = path.join(tmpdir(), 'rift-docker-rehearsal');
 const nodeDir = path.dirname(process.execPath);
@@ -101,7 +100,6 @@ class Container {
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('run as root: the rehearsal makes mount and PID namespaces (unshare)');
-  if (!(await portFree(CONTAINER_PORT))) throw new Error(`port ${CONTAINER_PORT} is taken; the rehearsal runs the service on compose's PORT`);
   mkdirSync(work, { recursive: true });
   say(`node ${process.version} (${process.execPath})`);
 
@@ -123,6 +121,11 @@ async function main(): Promise<void> {
   const composeEnv = serviceEnvironment(compose);
   const env = { PATH: `${nodeDir}:/usr/local/bin:/usr/bin:/bin`, HOME: '/home/node', ...image.env, ...composeEnv };
   say(`compose environment of rift: ${Object.keys(composeEnv).sort().join(', ')}`);
+  // The service listens on this machine's network with compose's PORT and OPS_PORT.
+  const apiPort = Number(composeEnv.PORT);
+  for (const port of [composeEnv.PORT, composeEnv.OPS_PORT].filter(Boolean).map(Number)) {
+    if (!(await portFree(port))) throw new Error(`port ${port} is taken; the rehearsal runs the service on compose's ports`);
+  }
 
   const hostsFile = path.join(work, 'hosts');
   const names = Object.keys(compose.services).join(' ');
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
     if (created.status !== 0) throw new Error(`tenant create: ${created.stderr}`);
     const tenant = JSON.parse(created.stdout) as { tenant_id: string; api_key: string };
 
-    const res = await fetch(`http://127.0.0.1:${CONTAINER_PORT}/v1/webhooks`, {
+    const res = await fetch(`http://127.0.0.1:${apiPort}/v1/webhooks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tenant.api_key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ url: receiver.url('/rehearsal'), events: ['click'] }),
