@@ -39,10 +39,17 @@ export function chunkByBytes<T extends { bytes: number }>(items: T[], maxBytes: 
   return chunks;
 }
 
-/** kafkajs' errors for a message or record batch over the broker's limits. */
+const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+/** kafkajs' messages for those two types (its retry wrappers keep the message but not the type). */
+const TOO_LARGE_MESSAGE = /larger than the max message size|message batch larger than the configured segment size/i;
+
+/** kafkajs' errors for a message or record batch over the broker's limits, wrapped or not. */
 export function isTooLarge(err: unknown): boolean {
-  const type = (err as { type?: string })?.type;
-  return err instanceof MessageTooLargeError || type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE';
+  if (err instanceof MessageTooLargeError) return true;
+  for (let e = err as { type?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (TOO_LARGE_TYPES.has(e.type ?? '') || TOO_LARGE_MESSAGE.test(e.message ?? '')) return true;
+  }
+  return false;
 }
 
 /**
