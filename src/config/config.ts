@@ -13,6 +13,10 @@ export interface AppConfig {
     topicPrefix: string;
     partitions: number;
     replicationFactor: number;
+    minInsyncReplicas: number;
+    /** Retention of the DLQ and invalid-events topics in ms; -1 keeps them forever (Kafka's "unlimited"). */
+    dlqRetentionMs: number;
+    invalidRetentionMs: number;
     maxWaitMs: number;
     sessionTimeoutMs: number;
   };
@@ -46,6 +50,9 @@ export function parseSecretKey(raw: string): Buffer | null {
   return null;
 }
 
+const DAY_MS = 86_400_000;
+const retentionMs = (days: string) => (days === 'unlimited' ? -1 : Number(days) * DAY_MS);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   let vars: EnvironmentVariables | undefined;
@@ -58,6 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const secretKey = env.RIFT_SECRET_KEY ? parseSecretKey(env.RIFT_SECRET_KEY) : null;
   if (env.RIFT_SECRET_KEY && !secretKey) {
     problems.push('  - RIFT_SECRET_KEY must be 32 bytes as 64 hex characters or base64');
+  }
+  if (vars && vars.KAFKA_MIN_INSYNC_REPLICAS > vars.KAFKA_REPLICATION_FACTOR) {
+    problems.push(`  - KAFKA_MIN_INSYNC_REPLICAS (${vars.KAFKA_MIN_INSYNC_REPLICAS}) must not exceed KAFKA_REPLICATION_FACTOR (${vars.KAFKA_REPLICATION_FACTOR}): no write with acks=all could succeed`);
   }
   if (problems.length > 0 || !vars || !secretKey) {
     throw new ConfigError(`Invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);
@@ -72,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       topicPrefix: vars.RIFT_TOPIC_PREFIX,
       partitions: vars.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: vars.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: vars.KAFKA_MIN_INSYNC_REPLICAS,
+      dlqRetentionMs: retentionMs(vars.KAFKA_DLQ_RETENTION_DAYS),
+      invalidRetentionMs: retentionMs(vars.KAFKA_INVALID_RETENTION_DAYS),
       maxWaitMs: vars.KAFKA_MAX_WAIT_MS,
       sessionTimeoutMs: vars.KAFKA_SESSION_TIMEOUT_MS,
     },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import kafkajs, { type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Producer } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { provisionTopics } from './topic-provisioning.js';
 import { Topics } from './topics.js';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
@@ -141,21 +142,9 @@ export class KafkaService implements OnApplicationShutdown {
     });
   }
 
-  /** Creates every topic of the pipeline if missing (idempotent). */
+  /** Creates every topic of the pipeline if missing (idempotent); warns about existing ones that differ. */
   async ensureTopics(): Promise<void> {
-    const admin = await this.getAdmin();
-    const existing = new Set(await admin.listTopics());
-    const missing = this.topics.all().filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: this.config.kafka.partitions,
-        replicationFactor: this.config.kafka.replicationFactor,
-      })),
-    });
-    this.logger.log(`created topics: ${missing.join(', ')}`);
+    await provisionTopics(await this.getAdmin(), this.topics, this.config.kafka, this.logger);
   }
 
   private topicsPromise?: Promise<void>;
