@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import kafkajs, { type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Producer } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { PRODUCER_RETRY, sendBatchWithRetry } from './produce-retry.js';
 import { provisionTopics } from './topic-provisioning.js';
 import { Topics } from './topics.js';
 
@@ -67,7 +68,7 @@ export class KafkaService implements OnApplicationShutdown {
 
   private getProducer(): Promise<Producer> {
     if (!this.producerReady) {
-      const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, retry: PRODUCER_RETRY });
       this.producerReady = producer.connect().then(
         () => (this.producer = producer),
         (err) => {
@@ -117,7 +118,7 @@ export class KafkaService implements OnApplicationShutdown {
     const all = [...batch.values()].flatMap((q) => q.waiters);
     try {
       const producer = await this.getProducer();
-      await producer.sendBatch({
+      await sendBatchWithRetry(producer, {
         acks: -1,
         topicMessages: [...batch].map(([topic, q]) => ({ topic, messages: q.messages })),
       });

@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { EVENT_TYPES } from '../src/kafka/topics.js';
+import { Deliveries, phaseFigures, publishBurst, SteadyLoad, waitAllDelivered } from './support/cluster.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createTenant, registerWebhook } from './support/fixtures.js';
+import { Receiver } from './support/receiver.js';
+import { baseEnv, ROOT, ServiceProcess, uniquePrefix } from './support/service.js';
+import { sleep, waitFor } from './support/wait-for.js';
+
+/**
+ * Scale-out on the 3-node cluster (npm run test:cluster): three dispatcher processes share
+ * 12-partition topics under a steady load; a fourth joins, then one is SIGKILLed and one stopped
+ * with SIGTERM. lost = 0 for each step; the rebalance pause (longest gap in deliveries) and the
+ * duplicates are reported, with the drain rate of a backlog by one and by two dispatcher processes
+ * (.tmp/cluster-scale-report.json). Figures are reported, never asserted.
+ */
+const RATE = Number(process.env.CLUSTER_LOAD_PER_SEC ?? 150);
+const STEP_MS = 20_000;
+const BACKLOG = Number(process.env.CLUSTER_BACKLOG ?? 6_000);
+
+describe('cluster: dispatchers join and leave under load', () => {
+  const report: Record<string, unknown> = { load_events_per_sec: RATE };
+  let db: TestDatabase;
+  let receiver: Receiver;
+  const running: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    receiver = await new Receiver().start();
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((d) => d.stop()));
+    await receiver?.stop();
+    await db?.drop();
+    mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+    writeFileSync(path.join(ROOT, '.tmp', 'cluster-scale-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`cluster scale-out report: ${JSON.stringify(report)}`);
+  });
+
+  /** A pipeline of its own (prefix, 12-partition topics, ten tenants with one webhook each). */
+  async function pipeline(name: string, deliveries: Deliveries, failSome: boolean) {
+    const env = baseEnv({
+      DATABASE_URL: db.url,
+      RIFT_TOPIC_PREFIX: uniquePrefix(name),
+      KAFKA_TOPIC_PARTITIONS: '12',
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      WEBHOOK_RETRY_SCHEDULE: '0,0.5,1,2',
+      LOG_LEVEL: 'warn',
+    });
+    const apiSvc = await new ServiceProcess({ ...env, RIFT_ROLE: 'api' }).start();
+    const tenants: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = createTenant(env, `${name}-${i}`);
+      const p = `/${name}/${t.tenant_id}`;
+      await registerWebhook(apiSvc, t.api_key, receiver.url(p), [...EVENT_TYPES]);
+      deliveries.track(p, failSome);
+      tenants.push(t.tenant_id);
+    }
+    await apiSvc.stop();
+    const dispatcher = async () => {
+      const d = await new ServiceProcess({ ...env, RIFT_ROLE: 'dispatcher' }).start();
+      running.push(d);
+      return d;
+    };
+    return { env, tenants, dispatcher };
+  }
+
+  it('loses nothing while a fourth dispatcher joins and two leave (SIGKILL, SIGTERM)', async () => {
+    const deliveries = new Deliveries(receiver);
+    const { env, tenants, dispatcher } = await pipeline('scale', deliveries, true);
+    const group = [await dispatcher(), await dispatcher(), await dispatcher()];
+    const load = await new SteadyLoad(env.RIFT_TOPIC_PREFIX!, tenants, RATE).start();
+    await sleep(10_000);
+    const windows: Record<string, { from: number; to: number }> = {};
+    const step = async (name: string, action: () => Promise<unknown>) => {
+      load.phase = name;
+      const from = Date.now();
+      await action();
+      await sleep(STEP_MS);
+      windows[name] = { from, to: Date.now() };
+    };
+    await step('fourth-joins', async () => group.push(await dispatcher()));
+    await step('one-sigkilled', () => group.shift()!.kill('SIGKILL'));
+    await step('one-sigterm', () => group.shift()!.stop());
+    load.phase = 'cool-down';
+    await sleep(3_000);
+    await load.stop();
+    const missing = await waitAllDelivered(load, deliveries);
+    for (const [name, w] of Object.entries(windows)) {
+      report[name] = { ...phaseFigures(load, deliveries, name), rebalance_pause_s: deliveries.longestGap(w.from, w.to) / 1000 };
+    }
+    report.scale_total = { events: load.published.length, lost: missing };
+    expect(missing).toBe(0);
+    for (const name of Object.keys(windows)) expect((report[name] as { lost: number }).lost).toBe(0);
+    await Promise.all(group.map((d) => d.stop()));
+  }, 600_000);
+
+  it.each([1, 2])('drains a backlog with %i dispatcher process(es) (throughput, reported)', async (processes) => {
+    const deliveries = new Deliveries(receiver);
+    const { env, tenants, dispatcher } = await pipeline(`drain${processes}`, deliveries, false);
+    const ids = await publishBurst(env.RIFT_TOPIC_PREFIX!, tenants, BACKLOG);
+    const started = Date.now();
+    const group = await Promise.all(Array.from({ length: processes }, () => dispatcher()));
+    await waitFor(() => ids.every((id) => deliveries.ok.has(id)), { timeoutMs: 300_000, intervalMs: 250, what: `${BACKLOG} deliveries` });
+    const first = Math.min(...deliveries.okTimes);
+    const last = Math.max(...deliveries.okTimes);
+    report[`throughput_${processes}_dispatcher${processes > 1 ? 's' : ''}`] = {
+      events: BACKLOG,
+      deliveries_per_sec: Math.round(BACKLOG / ((last - first) / 1000)),
+      seconds_from_start: (last - started) / 1000,
+    };
+    await Promise.all(group.map((d) => d.stop()));
+  }, 600_000);
+});
