@@ -57,6 +57,8 @@ export function busiestLeader(s: ClusterStatus): number {
 export class Deliveries {
   readonly ok = new Map<string, number>();
   readonly okTimes: number[] = [];
+  /** Per receiver path (one tenant, whose events share one partition: the key is the tenant id). */
+  readonly okTimesByPath = new Map<string, number[]>();
 
   constructor(private readonly receiver: Receiver) {}
 
@@ -66,20 +68,28 @@ export class Deliveries {
       if (failSome && req.headers['x-rift-attempt'] === '1' && /[01]$/.test(id)) return { status: 503 };
       this.ok.set(id, (this.ok.get(id) ?? 0) + 1);
       this.okTimes.push(req.at);
+      const times = this.okTimesByPath.get(pathName) ?? [];
+      this.okTimesByPath.set(pathName, times);
+      times.push(req.at);
       return { status: 200 };
     });
   }
 
   /** Longest time without a successful delivery between `from` and `to` (ms). */
-  longestGap(from: number, to: number): number {
+  longestGap(from: number, to: number, times = this.okTimes): number {
     let last = from;
     let gap = 0;
-    for (const t of this.okTimes) {
+    for (const t of times) {
       if (t < from || t > to) continue;
       gap = Math.max(gap, t - last);
       last = t;
     }
     return Math.max(gap, to - last);
+  }
+
+  /** The longest gap any one tenant (so one partition) saw between `from` and `to` (ms). */
+  longestTenantGap(from: number, to: number): number {
+    return Math.max(0, ...[...this.okTimesByPath.values()].map((times) => this.longestGap(from, to, times)));
   }
 
   countBetween(from: number, to: number): number {
@@ -136,12 +146,12 @@ export class SteadyLoad {
   }
 }
 
-/** Per phase: events, lost (no 200 at the receiver), duplicates (extra 200s). */
-export function phaseFigures(load: SteadyLoad, deliveries: Deliveries, phase: string): { events: number; lost: number; duplicates: number } {
+/** Per phase: events (and the rate the load reached), lost (no 200 at the receiver), duplicates (extra 200s). */
+export function phaseFigures(load: SteadyLoad, deliveries: Deliveries, phase: string, seconds: number): { events: number; events_per_sec: number; lost: number; duplicates: number } {
   const events = load.published.filter((p) => p.phase === phase);
   const lost = events.filter((p) => !deliveries.ok.has(p.id)).length;
   const duplicates = events.reduce((s, p) => s + Math.max(0, (deliveries.ok.get(p.id) ?? 0) - 1), 0);
-  return { events: events.length, lost, duplicates };
+  return { events: events.length, events_per_sec: Math.round(events.length / seconds), lost, duplicates };
 }
 
 /** Waits until every published event has a 200 (or the timeout), and returns how many have none. */
