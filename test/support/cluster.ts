@@ -56,6 +56,8 @@ export function busiestLeader(s: ClusterStatus): number {
  */
 export class Deliveries {
   readonly ok = new Map<string, number>();
+  /** When each event was first delivered. */
+  readonly firstOkAt = new Map<string, number>();
   readonly okTimes: number[] = [];
   /** Per receiver path (one tenant, whose events share one partition: the key is the tenant id). */
   readonly okTimesByPath = new Map<string, number[]>();
@@ -67,6 +69,7 @@ export class Deliveries {
       const id = String(req.headers['x-rift-event-id']);
       if (failSome && req.headers['x-rift-attempt'] === '1' && /[01]$/.test(id)) return { status: 503 };
       this.ok.set(id, (this.ok.get(id) ?? 0) + 1);
+      if (!this.firstOkAt.has(id)) this.firstOkAt.set(id, req.at);
       this.okTimes.push(req.at);
       const times = this.okTimesByPath.get(pathName) ?? [];
       this.okTimesByPath.set(pathName, times);
