@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EVENT_TYPES } from '../src/kafka/topics.js';
-import { busiestLeader, clusterStatus, Deliveries, kafkaCtl, phaseFigures, SteadyLoad, waitAllDelivered, waitInSync } from './support/cluster.js';
+import { busiestLeader, clusterStatus, Deliveries, kafkaCtl, phaseFigures, startService, SteadyLoad, waitAllDelivered, waitInSync } from './support/cluster.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { createTenant, registerWebhook } from './support/fixtures.js';
 import { Receiver } from './support/receiver.js';
-import { baseEnv, riftAsync, ROOT, ServiceProcess, uniquePrefix } from './support/service.js';
+import { baseEnv, riftAsync, ROOT, type ServiceProcess, uniquePrefix } from './support/service.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
 /**
@@ -47,7 +47,7 @@ describe('cluster: failover, rolling restart and controller loss under load', ()
       WEBHOOK_RETRY_SCHEDULE: '0,0.5,1,2',
       LOG_LEVEL: 'warn',
     });
-    const apiSvc = await new ServiceProcess({ ...env, RIFT_ROLE: 'api' }).start();
+    const apiSvc = await startService({ ...env, RIFT_ROLE: 'api' });
     for (let i = 0; i < 10; i++) {
       const t = createTenant(env, `cluster-${i}`);
       await registerWebhook(apiSvc, t.api_key, receiver.url(`/cluster/${t.tenant_id}`), [...EVENT_TYPES]);
@@ -55,7 +55,7 @@ describe('cluster: failover, rolling restart and controller loss under load', ()
       tenants.push(t.tenant_id);
     }
     await apiSvc.stop();
-    dispatcher = await new ServiceProcess({ ...env, RIFT_ROLE: 'dispatcher' }).start();
+    dispatcher = await startService({ ...env, RIFT_ROLE: 'dispatcher' });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EVENT_TYPES } from '../src/kafka/topics.js';
-import { Deliveries, phaseFigures, publishBurst, SteadyLoad, waitAllDelivered } from './support/cluster.js';
+import { Deliveries, phaseFigures, publishBurst, startService, SteadyLoad, waitAllDelivered } from './support/cluster.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { createTenant, registerWebhook } from './support/fixtures.js';
 import { Receiver } from './support/receiver.js';
-import { baseEnv, ROOT, ServiceProcess, uniquePrefix } from './support/service.js';
+import { baseEnv, ROOT, type ServiceProcess, uniquePrefix } from './support/service.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
 /**
@@ -51,7 +51,7 @@ describe('cluster: dispatchers join and leave under load', () => {
       WEBHOOK_RETRY_SCHEDULE: '0,0.5,1,2',
       LOG_LEVEL: 'warn',
     });
-    const apiSvc = await new ServiceProcess({ ...env, RIFT_ROLE: 'api' }).start();
+    const apiSvc = await startService({ ...env, RIFT_ROLE: 'api' });
     const tenants: string[] = [];
     for (let i = 0; i < 10; i++) {
       const t = createTenant(env, `${name}-${i}`);
@@ -62,7 +62,7 @@ describe('cluster: dispatchers join and leave under load', () => {
     }
     await apiSvc.stop();
     const dispatcher = async () => {
-      const d = await new ServiceProcess({ ...env, RIFT_ROLE: 'dispatcher' }).start();
+      const d = await startService({ ...env, RIFT_ROLE: 'dispatcher' });
       running.push(d);
       return d;
     };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createEventPublisher, InvalidEventError } from '../../src/events/event-publisher.js';
 import { EVENT_TYPES } from '../../src/kafka/topics.js';
 import type { Receiver } from './receiver.js';
-import { KAFKA_BROKERS, ROOT } from './service.js';
+import { KAFKA_BROKERS, ROOT, ServiceProcess } from './service.js';
 import { sleep, waitFor } from './wait-for.js';
 
 /**
@@ -184,4 +184,11 @@ export async function publishBurst(prefix: string, tenants: string[], n: number)
   }));
   await publisher.close();
   return ids;
+}
+
+/** Starts the built service and waits up to 90 s for /health/ready: two cores shared with three JVMs boot slowly. */
+export async function startService(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+  const svc = await new ServiceProcess(env).start({ waitReady: false });
+  await svc.ready(90_000);
+  return svc;
 }
