@@ -189,6 +189,11 @@ export async function publishBurst(prefix: string, tenants: string[], n: number)
 /** Starts the built service and waits up to 90 s for /health/ready: two cores shared with three JVMs boot slowly. */
 export async function startService(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
   const svc = await new ServiceProcess(env).start({ waitReady: false });
-  await svc.ready(90_000);
+  try {
+    await svc.ready(90_000);
+  } catch (err) {
+    await svc.kill('SIGKILL'); // not left running (and consuming the cluster) after a failed boot
+    throw err;
+  }
   return svc;
 }
