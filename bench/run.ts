@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { baselineScenario } from './baseline.js';
 import { writeLatencyChart } from './chart.js';
 import { limitScenario } from './limit.js';
+import { producerScenario } from './producer.js';
 import { retryTimingScenario } from './retry-timing.js';
 import { statsScenario } from './stats.js';
 import { isolationScenario, latencyScenario, throughputScenario } from './throughput.js';
@@ -20,6 +21,7 @@ const scenarios: Record<string, (quick: boolean, ctx: BenchContext) => Promise<S
   'retry-timing': retryTimingScenario,
   latency: latencyScenario,
   stats: statsScenario,
+  producer: producerScenario,
 };
 
 async function main(): Promise<void> {

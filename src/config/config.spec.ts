@@ -64,3 +64,22 @@ describe('loadConfig', () => {
     for (const [k, v] of Object.entries(defaults)) if (v !== undefined) expect([k, entries[k]]).toEqual([k, String(v)]);
   });
 });
+
+describe('loadConfig: topic durability', () => {
+  it('keeps the DLQ and invalid topics 30 days by default; whole days or unlimited', () => {
+    const d = loadConfig({ RIFT_SECRET_KEY: KEY });
+    expect(d.kafka.dlqRetentionMs).toBe(30 * 86_400_000);
+    expect(d.kafka.invalidRetentionMs).toBe(30 * 86_400_000);
+    expect(d.kafka.minInsyncReplicas).toBe(1);
+    const c = loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_DLQ_RETENTION_DAYS: 'unlimited', KAFKA_INVALID_RETENTION_DAYS: '365', KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+    expect(c.kafka.dlqRetentionMs).toBe(-1);
+    expect(c.kafka.invalidRetentionMs).toBe(365 * 86_400_000);
+    expect([c.kafka.replicationFactor, c.kafka.minInsyncReplicas]).toEqual([3, 2]);
+  });
+
+  it('refuses a retention that is not whole days, and min.insync.replicas above the replication factor', () => {
+    expect(() => loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_DLQ_RETENTION_DAYS: '0' })).toThrow('KAFKA_DLQ_RETENTION_DAYS must be whole days (1-36500) or unlimited');
+    expect(() => loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_INVALID_RETENTION_DAYS: '1.5' })).toThrow('KAFKA_INVALID_RETENTION_DAYS must be whole days');
+    expect(() => loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow('KAFKA_MIN_INSYNC_REPLICAS (2) must not exceed KAFKA_REPLICATION_FACTOR (1)');
+  });
+});

@@ -21,6 +21,10 @@ export interface AppConfig {
     topicPrefix: string;
     partitions: number;
     replicationFactor: number;
+    minInsyncReplicas: number;
+    /** Retention of the DLQ and invalid-events topics in ms; -1 keeps them forever (Kafka's "unlimited"). */
+    dlqRetentionMs: number;
+    invalidRetentionMs: number;
     maxWaitMs: number;
     sessionTimeoutMs: number;
     maxMessageBytes: number;
@@ -71,6 +75,9 @@ export function parseTrustProxy(raw: string): string[] | false | string {
   return entries;
 }
 
+const DAY_MS = 86_400_000;
+const retentionMs = (days: string) => (days === 'unlimited' ? -1 : Number(days) * DAY_MS);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   let vars: EnvironmentVariables | undefined;
@@ -86,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const trustProxy = vars ? parseTrustProxy(vars.TRUST_PROXY) : false;
   if (typeof trustProxy === 'string') problems.push(`  - TRUST_PROXY: ${trustProxy}`);
+  if (vars && vars.KAFKA_MIN_INSYNC_REPLICAS > vars.KAFKA_REPLICATION_FACTOR) {
+    problems.push(`  - KAFKA_MIN_INSYNC_REPLICAS (${vars.KAFKA_MIN_INSYNC_REPLICAS}) must not exceed KAFKA_REPLICATION_FACTOR (${vars.KAFKA_REPLICATION_FACTOR}): no write with acks=all could succeed`);
+  }
   if (problems.length > 0 || !vars || !secretKey || typeof trustProxy === 'string') {
     throw new ConfigError(`Invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);
   }
@@ -100,6 +110,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       topicPrefix: vars.RIFT_TOPIC_PREFIX,
       partitions: vars.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: vars.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: vars.KAFKA_MIN_INSYNC_REPLICAS,
+      dlqRetentionMs: retentionMs(vars.KAFKA_DLQ_RETENTION_DAYS),
+      invalidRetentionMs: retentionMs(vars.KAFKA_INVALID_RETENTION_DAYS),
       maxWaitMs: vars.KAFKA_MAX_WAIT_MS,
       sessionTimeoutMs: vars.KAFKA_SESSION_TIMEOUT_MS,
       maxMessageBytes: vars.KAFKA_MAX_MESSAGE_BYTES,

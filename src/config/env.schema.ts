@@ -16,6 +16,10 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : value === true || value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 
+/** Whole days, 1 to 36500, or "unlimited". */
+const RETENTION = /^(unlimited|[1-9]\d{0,3}|[1-2]\d{4}|3[0-5]\d{3}|36[0-4]\d{2}|36500)$/;
+const RETENTION_MESSAGE = (name: string) => `${name} must be whole days (1-36500) or unlimited`;
+
 /**
  * Every environment variable the service reads, with its default. Validated once at boot
  * (`loadConfig`); a bad environment stops the process with one message naming every bad variable.
@@ -63,6 +67,18 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(10)
   KAFKA_REPLICATION_FACTOR = 1;
+
+  /** Topics created at boot refuse acks=all writes while fewer replicas than this are in sync (production: 2 with replication 3). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  KAFKA_MIN_INSYNC_REPLICAS = 1;
+
+  /** Days the DLQ topic keeps dead letters (the broker's default is 7), or `unlimited`. */
+  @IsString() @Matches(RETENTION, { message: RETENTION_MESSAGE('KAFKA_DLQ_RETENTION_DAYS') })
+  KAFKA_DLQ_RETENTION_DAYS = '30';
+
+  /** Days the invalid-events topic keeps what it set aside, or `unlimited`. */
+  @IsString() @Matches(RETENTION, { message: RETENTION_MESSAGE('KAFKA_INVALID_RETENTION_DAYS') })
+  KAFKA_INVALID_RETENTION_DAYS = '30';
 
   /** How long a consumer fetch waits for data to fill (kafkajs maxWaitTimeInMs). */
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000)

@@ -4,6 +4,8 @@ import { backoffDelay } from '../common/retry.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConsumerHealth } from './consumer-health.js';
 import { chunkByBytes, isTooLarge, MessageTooLargeError, messageBytes, tooLargeReference } from './produce-limits.js';
+import { PRODUCER_RETRY, sendBatchWithRetry } from './produce-retry.js';
+import { provisionTopics } from './topic-provisioning.js';
 import { Topics } from './topics.js';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
@@ -71,7 +73,7 @@ export class KafkaService implements OnApplicationShutdown {
 
   private getProducer(): Promise<Producer> {
     if (!this.producerReady) {
-      const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, retry: PRODUCER_RETRY });
       this.producerReady = producer.connect().then(
         () => (this.producer = producer),
         (err) => {
@@ -170,7 +172,7 @@ export class KafkaService implements OnApplicationShutdown {
       const producer = await this.getProducer();
       const byTopic = new Map<string, OutgoingMessage[]>();
       for (const it of chunk) (byTopic.get(it.topic) ?? byTopic.set(it.topic, []).get(it.topic)!).push(it.message);
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await sendBatchWithRetry(producer, { acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       chunk.forEach((it) => it.waiter.resolve());
     } catch (err) {
       if (isTooLarge(err) && chunk.length > 1) {
@@ -201,21 +203,9 @@ export class KafkaService implements OnApplicationShutdown {
     });
   }
 
-  /** Creates every topic of the pipeline if missing (idempotent). */
+  /** Creates every topic of the pipeline if missing (idempotent); warns about existing ones that differ. */
   async ensureTopics(): Promise<void> {
-    const admin = await this.getAdmin();
-    const existing = new Set(await admin.listTopics());
-    const missing = this.topics.all().filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: this.config.kafka.partitions,
-        replicationFactor: this.config.kafka.replicationFactor,
-      })),
-    });
-    this.logger.log(`created topics: ${missing.join(', ')}`);
+    await provisionTopics(await this.getAdmin(), this.topics, this.config.kafka, this.logger);
   }
 
   private topicsPromise?: Promise<void>;
