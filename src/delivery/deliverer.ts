@@ -8,19 +8,21 @@ import { ConcurrencyGate } from './concurrency-gate.js';
 import type { DeliveryJob } from './delivery-job.js';
 import type { AttemptNext, AttemptRecord } from '../attempt-log/attempt-record.js';
 import { newObjectId } from '../common/ids.js';
+import { sendToDlq } from './dead-letter-writer.js';
+import { deliveryHeaders } from './delivery-headers.js';
 import { HttpSender, type SendResult } from './http-sender.js';
-import { sign } from './signature.js';
+import { nextStep } from './next-step.js';
 
-/** The `outcome` label of rift_deliveries_total for each attempt's next step. */
-const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered' };
+export { USER_AGENT } from './delivery-headers.js';
+
+/** The `outcome` label of rift_deliveries_total for each attempt's next step (`none`: test sends, not counted here). */
+const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered', none: 'test' };
 
 /** How many times an attempt refused by the webhook's cap is put back before the refusal counts as a failed attempt. */
 const MAX_DEFERRALS = 5;
 
 /** An attempt still running after this long marks its webhook slow (see ConcurrencyGate). */
 const SLOW_ATTEMPT_MS = 2_000;
-
-export const USER_AGENT = 'Rift-Webhooks/0.1 (+https://riftl.ink)';
 
 /**
  * Makes one attempt of a delivery and hands the outcome on: done on a 2xx, else the job goes to the
@@ -59,14 +61,7 @@ export class Deliverer {
       const slow = setTimeout(() => this.gate.markSlow(webhook.id), SLOW_ATTEMPT_MS);
       try {
         const body = Buffer.from(job.body, 'utf8');
-        result = await this.http.post(webhook.url, body, {
-          'Content-Type': 'application/json',
-          'User-Agent': USER_AGENT,
-          'X-Rift-Signature': sign(body, webhook.signingKey),
-          'X-Rift-Event': job.event_type,
-          'X-Rift-Event-Id': job.event_id,
-          'X-Rift-Attempt': String(attempt),
-        });
+        result = await this.http.post(webhook.url, body, deliveryHeaders(webhook, { eventId: job.event_id, eventType: job.event_type, attempt, body }));
       } finally {
         clearTimeout(slow);
         if (result! && result.status !== undefined && result.durationMs < SLOW_ATTEMPT_MS) this.gate.markFast(webhook.id);
@@ -75,7 +70,7 @@ export class Deliverer {
       }
     }
     const tier = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
-    const nextTier = this.topics.tierFor(attempt + 1);
+    const step = nextStep(result, attempt, this.topics.tiers, Date.now());
     const entry: AttemptRecord = {
       id: newObjectId(startedAt.getTime()),
       tenant_id: job.tenant_id,
@@ -87,7 +82,7 @@ export class Deliverer {
       outcome: result.ok ? 'succeeded' : 'failed',
       status_code: result.status ?? null,
       error: result.error?.slice(0, 64) ?? null,
-      next: result.ok ? 'delivered' : nextTier ? 'retry' : 'dead_letter',
+      next: step.kind,
       duration_ms: Math.round(result.durationMs),
       at: startedAt.toISOString(),
     };
@@ -98,13 +93,13 @@ export class Deliverer {
     if (result.ok) return logged;
     const history = { attempt, at: entry.at, duration_ms: result.durationMs, status: result.status, error: result.error };
     const next: DeliveryJob = { ...job, attempts: attempt, deferrals: 0, history: [...job.history, history] };
-    if (nextTier) {
-      next.due_at = Date.now() + nextTier.delayMs;
-      await Promise.all([logged, this.kafka.sendDurably(nextTier.topic, { key: webhook.id, value: JSON.stringify(next) })]);
-    } else {
-      const dead = { ...next, dead_at: new Date().toISOString(), last_error: result.error };
-      const headers = { 'rift-webhook-id': webhook.id, 'rift-event-id': job.event_id, 'rift-last-error': result.error ?? 'unknown' };
-      await Promise.all([logged, this.kafka.sendDurably(this.topics.dlq, { key: webhook.id, value: JSON.stringify(dead), headers })]);
+    if (step.kind === 'retry') {
+      // due_at carries the jitter (and any Retry-After); the tier may be a later one than scheduled.
+      next.due_at = step.dueAt;
+      if (step.retryAfterMs !== undefined && step.tier !== this.topics.tierFor(attempt + 1)) this.metrics.retryAfter.inc({ tier: step.tier.label });
+      await Promise.all([logged, this.kafka.sendDurably(step.tier.topic, { key: webhook.id, value: JSON.stringify(next) })]);
+    } else if (step.kind === 'dead_letter') {
+      await Promise.all([logged, sendToDlq(this.kafka, this.topics, this.metrics, next, result.error ?? 'unknown')]);
     }
   }
 

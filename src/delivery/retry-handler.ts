@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { untilSuccess } from '../common/retry.js';
+import { KafkaService } from '../kafka/kafka.service.js';
+import { Topics } from '../kafka/topics.js';
 import type { Admission, MessageHandler } from '../kafka/tracked-consumer.js';
 import { Metrics } from '../ops/metrics.js';
 import { WebhookDirectory } from '../webhooks/webhook-directory.js';
+import { sendToDlq } from './dead-letter-writer.js';
 import { Deliverer } from './deliverer.js';
 import { parseDeliveryJob } from './delivery-job.js';
 import { InvalidEvents } from './invalid-events.js';
@@ -18,7 +21,8 @@ export const TIER_LOOKAHEAD_MS = 250;
 
 /**
  * Retry tier topics: a job whose time has not come pauses its partition until it is (almost) due
- * (the consumer resumes it then); a due job makes its next attempt, unless its webhook was deleted.
+ * (the consumer resumes it then); a due job makes its next attempt, unless its webhook was deleted
+ * (dropped) or disabled (to the DLQ with `webhook_disabled`).
  * Nothing sleeps in a handler.
  */
 @Injectable()
@@ -30,6 +34,8 @@ export class RetryHandler implements MessageHandler {
     private readonly deliverer: Deliverer,
     private readonly invalid: InvalidEvents,
     private readonly metrics: Metrics,
+    private readonly kafka: KafkaService,
+    private readonly topics: Topics,
   ) {}
 
   async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {
@@ -49,6 +55,12 @@ export class RetryHandler implements MessageHandler {
           this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'skipped_deleted' });
           this.logger.log({ msg: 'webhook deleted; retry dropped', webhook_id: job.webhook_id, event_id: job.event_id, attempts: job.attempts });
           return;
+        }
+        if (webhook.disabled) {
+          // Kept, not dropped: replayable (rift dlq replay) once the webhook is enabled again.
+          this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'dead_lettered' });
+          this.logger.log({ msg: 'webhook disabled; job dead-lettered', webhook_id: job.webhook_id, event_id: job.event_id, attempts: job.attempts });
+          return sendToDlq(this.kafka, this.topics, this.metrics, job, 'webhook_disabled');
         }
         await this.deliverer.attempt(job, webhook);
       })().finally(done),

@@ -3,14 +3,19 @@ import { SecretBox } from '../common/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { EventType } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { effectiveSecrets } from './secret-rotation.js';
 
 export interface Subscription {
   id: string;
   tenantId: string;
   url: string;
   events: ReadonlySet<string>;
-  /** The webhook secret as UTF-8 bytes: the HMAC key. */
+  /** The webhook secret as UTF-8 bytes: the HMAC key (the old secret during a rotation's overlap). */
   signingKey: Buffer;
+  /** During a rotation's overlap: the new secret's bytes (see secret-rotation.ts). */
+  nextSigningKey?: Buffer;
+  /** Disabled webhooks get no deliveries; their jobs in the tiers go to the DLQ (webhook_disabled). */
+  disabled: boolean;
 }
 
 interface Entry {
@@ -63,12 +68,13 @@ export class WebhookDirectory {
     return entry.exists ? entry.webhooks : null;
   }
 
+  /** The tenant's enabled webhooks subscribed to `type`, or null when the tenant does not exist. */
   async subscribers(tenantId: string, type: EventType): Promise<Subscription[] | null> {
     const all = await this.tenant(tenantId);
-    return all && all.filter((w) => w.events.has(type));
+    return all && all.filter((w) => w.events.has(type) && !w.disabled);
   }
 
-  /** The webhook as it is now (within the TTL), or null once deleted. */
+  /** The webhook as it is now (within the TTL, disabled or not), or null once deleted. */
   async webhook(tenantId: string, webhookId: string): Promise<Subscription | null> {
     return (await this.tenant(tenantId))?.find((w) => w.id === webhookId) ?? null;
   }
@@ -100,7 +106,10 @@ export class WebhookDirectory {
   private async fetch(tenantIds: string[]): Promise<Map<string, Entry>> {
     const rows = await this.prisma.tenant.findMany({
       where: { id: { in: tenantIds } },
-      select: { id: true, webhooks: { select: { id: true, url: true, events: true, secretCiphertext: true } } },
+      select: {
+        id: true,
+        webhooks: { select: { id: true, url: true, events: true, secretCiphertext: true, nextSecretCiphertext: true, rotationEndsAt: true, disabledAt: true } },
+      },
     });
     const expires = Date.now() + this.config.delivery.cacheTtlMs;
     const out = new Map<string, Entry>(tenantIds.map((id) => [id, { exists: false, webhooks: [], expires }]));
@@ -109,13 +118,18 @@ export class WebhookDirectory {
         out.set(t.id, {
           exists: true,
           expires,
-          webhooks: t.webhooks.map((w) => ({
-            id: w.id,
-            tenantId: t.id,
-            url: w.url,
-            events: new Set(w.events),
-            signingKey: Buffer.from(this.box.open(w.secretCiphertext, w.id), 'utf8'),
-          })),
+          webhooks: t.webhooks.map((w) => {
+            const secrets = effectiveSecrets(w, new Date());
+            return {
+              id: w.id,
+              tenantId: t.id,
+              url: w.url,
+              events: new Set(w.events),
+              signingKey: Buffer.from(this.box.open(secrets.current, w.id), 'utf8'),
+              nextSigningKey: secrets.next === undefined ? undefined : Buffer.from(this.box.open(secrets.next, w.id), 'utf8'),
+              disabled: w.disabledAt !== null,
+            };
+          }),
         });
       } catch {
         // One tenant's unreadable secret must not hold up the others loaded in the same query.
