@@ -24,7 +24,8 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
   let publisher: Awaited<ReturnType<typeof createEventPublisher>>;
   const click = (tenant_id: string) => ({ tenant_id, link_id: 'summer-sale', platform: 'ios', timestamp: '2026-03-24T15:00:00Z' });
   const webhooks = async (key: string) => (await api(svc, key, 'GET', '/v1/webhooks')).body as { id: string; status: string; disabled_reason: string | null; disabled_at: string | null; health: { consecutive_failures: number; last_success_at: string | null; last_failure_at: string | null } }[];
-  const operational = async () => (await readTopic(`${prefix}.webhooks.operational`, { settleMs: 300 })).map(json);
+  type Operational = { type: string; webhook_id: string; tenant_id: string; reason?: string; event_id?: string; attempts?: number };
+  const operational = async (): Promise<Operational[]> => (await readTopic(`${prefix}.webhooks.operational`, { settleMs: 300 })).map(json);
   const dlq = async () => (await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 300 })).map(json);
 
   beforeAll(async () => {
@@ -57,7 +58,7 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     await waitFor(async () => (await dlq()).some((e) => e.event_id === first.event_id && e.webhook_id === gone.id && e.last_error === 'http_410'), { what: 'the DLQ entry' });
     const ops = await waitFor(async () => {
       const all = await operational();
-      return all.some((e) => e.type === 'webhook.disabled' && e.webhook_id === gone.id) && all;
+      return all.some((e) => e.type === 'webhook.disabled' && e.webhook_id === gone.id) ? all : undefined;
     }, { what: 'webhook.disabled' });
     expect(ops.find((e) => e.type === 'webhook.disabled' && e.webhook_id === gone.id)).toMatchObject({ reason: 'gone', tenant_id: t.tenant_id });
     expect(ops.find((e) => e.type === 'delivery.dead_lettered' && e.event_id === first.event_id)).toMatchObject({ webhook_id: gone.id, reason: 'http_410', attempts: 1 });

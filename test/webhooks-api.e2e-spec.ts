@@ -193,7 +193,14 @@ describe('webhook management API', () => {
   it('documents the API in OpenAPI with the bearer scheme and the docs\' examples', async () => {
     const spec = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(spec.components.securitySchemes.bearer.scheme).toBe('bearer');
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/rotate-secret']));
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining([
+      '/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/rotate-secret', '/v1/webhooks/{id}/rotate-secret/complete', '/v1/webhooks/{id}/test',
+    ]));
+    expect(spec.paths['/v1/webhooks/{id}/test'].post.responses['409']).toBeDefined();
+    expect(spec.paths['/v1/webhooks/{id}/test'].post.responses['429']).toBeDefined();
+    expect(Object.keys(spec.components.schemas.CreatedWebhookDto.properties)).toEqual(['id', 'url', 'events', 'secret', 'created_at', 'standard_webhooks_secret', 'status']);
+    expect(spec.components.schemas.WebhookDto.properties.status.enum).toEqual(['active', 'disabled']);
+    expect(spec.components.schemas.RotateSecretDto.properties.overlap_seconds.default).toBe(86400);
     expect(spec.paths['/v1/webhooks'].post.responses['201']).toBeDefined();
     expect(spec.paths['/v1/webhooks'].post.responses['400']).toBeDefined();
     expect(spec.components.schemas.CreatedWebhookDto.properties.secret.example).toBe('a1b2c3d4...64-char-hex-string');
