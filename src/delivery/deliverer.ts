@@ -96,6 +96,7 @@ export class Deliverer {
     if (step.kind === 'retry') {
       // due_at carries the jitter (and any Retry-After); the tier may be a later one than scheduled.
       next.due_at = step.dueAt;
+      next.jitter_ms = step.jitterMs;
       if (step.retryAfterMs !== undefined && step.tier !== this.topics.tierFor(attempt + 1)) this.metrics.retryAfter.inc({ tier: step.tier.label });
       await Promise.all([logged, this.kafka.sendDurably(step.tier.topic, { key: webhook.id, value: JSON.stringify(next) })]);
     } else if (step.kind === 'dead_letter') {

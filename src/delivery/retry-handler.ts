@@ -10,6 +10,7 @@ import { sendToDlq } from './dead-letter-writer.js';
 import { Deliverer } from './deliverer.js';
 import { parseDeliveryJob } from './delivery-job.js';
 import { InvalidEvents } from './invalid-events.js';
+import { JITTER_SHARE } from './next-step.js';
 
 /**
  * How far ahead of its due time a job is taken from the topic. The partition is paused until this
@@ -38,10 +39,20 @@ export class RetryHandler implements MessageHandler {
     private readonly topics: Topics,
   ) {}
 
+  /**
+   * Per tier topic: how far ahead of its due time a job is taken. Retries carry up to JITTER_SHARE
+   * of the tier's delay as jitter, so a tier partition's jobs are not in due order: a job behind the
+   * head may be due up to that much earlier than the head. Taking the head that much sooner (its
+   * work waits on a timer) means no job waits behind a later-due one: measured on the 25 s tier,
+   * lateness p99 went from 2.2 s (lookahead 250 ms alone) back to tens of ms.
+   */
+  private readonly lookahead = new Map<string, number>();
+
   async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {
     const job = parseDeliveryJob(message.value);
     if (!job) return { work: this.invalid.setAside(topic, partition, message, 'not a delivery job') };
-    if (job.due_at > Date.now() + TIER_LOOKAHEAD_MS) return { notBefore: job.due_at - TIER_LOOKAHEAD_MS };
+    const lookahead = this.lookaheadFor(topic);
+    if (job.due_at > Date.now() + lookahead) return { notBefore: job.due_at - lookahead };
     const done = await this.deliverer.gate.admit();
     return {
       work: (async () => {
@@ -65,5 +76,15 @@ export class RetryHandler implements MessageHandler {
         await this.deliverer.attempt(job, webhook);
       })().finally(done),
     };
+  }
+
+  private lookaheadFor(topic: string): number {
+    let ms = this.lookahead.get(topic);
+    if (ms === undefined) {
+      const longest = Math.max(0, ...this.topics.tiers.filter((t) => t.topic === topic).map((t) => t.delayMs));
+      ms = TIER_LOOKAHEAD_MS + Math.ceil(JITTER_SHARE * longest);
+      this.lookahead.set(topic, ms);
+    }
+    return ms;
   }
 }
