@@ -122,7 +122,7 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
   it('ends the overlap by itself when overlap_seconds pass; 0 switches at once; bad overlaps are 400', async () => {
     const t = createTenant(env);
     const wh = await registerWebhook(svc, t.api_key, receiver.url('/rot2'), ['click']);
-    for (const bad of [-1, 1.5, 'x', 99_999_999]) {
+    for (const bad of [-1, 1.5, 'x', null, 99_999_999]) {
       const r = await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/rotate-secret`, { overlap_seconds: bad });
       expect(r.status).toBe(400);
       expect(JSON.stringify(r.body.message)).toContain('overlap_seconds');

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { EVENT_TYPES, type EventType } from '../../kafka/topics.js';
 
 const URL_RULES = { protocols: ['https'], require_protocol: true, require_tld: false, disallow_auth: true, require_host: true, allow_underscores: true };
@@ -39,7 +39,7 @@ export class UpdateWebhookDto {
   events?: EventType[];
 
   @ApiPropertyOptional({ example: true, description: '`true` re-enables a disabled webhook (its health starts over); `false` disables it (reason `manual`)' })
-  @IsOptional()
+  @ValidateIf((o: UpdateWebhookDto) => o.enabled !== undefined) // null is refused, not ignored
   @IsBoolean({ message: 'enabled must be a boolean' })
   enabled?: boolean;
 }
@@ -111,7 +111,7 @@ export class CreatedWebhookDto {
 
 export class RotateSecretDto {
   @ApiPropertyOptional({ example: 86400, minimum: 0, maximum: 2592000, default: 86400, description: 'seconds during which both secrets sign; 0 switches at once' })
-  @IsOptional()
+  @ValidateIf((o: RotateSecretDto) => o.overlap_seconds !== undefined) // null must not mean "switch at once"
   @IsInt({ message: 'overlap_seconds must be an integer' })
   @Min(0, { message: 'overlap_seconds must be at least 0' })
   @Max(2_592_000, { message: 'overlap_seconds must be at most 2592000 (30 days)' })
