@@ -13,12 +13,21 @@ import { sleep, waitFor } from './support/wait-for.js';
 
 /**
  * Fault injection (npm run test:chaos). 20,000 events stream in while, phase by phase, the dispatcher
- * is SIGKILLed three times, the Kafka broker restarts, PostgreSQL stops for 10 s, and one of two
- * dispatchers in the group is killed. After each phase: every acknowledged event reached every
- * subscribed webhook at least once (receiver records) and is in the event store; duplicates are
- * reported (.tmp/chaos-report.json). Then the REST API and the input topics are fuzzed.
+ * is SIGKILLed three times, the Kafka broker is down for 65 s, PostgreSQL stops for 10 s, one of two
+ * dispatchers in the group is killed, and a tenant whose secret cannot be decrypted sends 2,000
+ * events. The receivers fail some attempts (by event id: 1, 2 or 3 first attempts, or all of them),
+ * so every retry tier and the DLQ work through the faults. After each phase: every acknowledged
+ * event was answered 2xx at its webhook (or, for those failing every attempt, is in the DLQ) and is
+ * in the event store; duplicates are reported (.tmp/chaos-report.json). Then the REST API and the
+ * input topics are fuzzed.
  */
 const TOTAL = 20_000;
+
+/** Failed attempts the receiver answers before a 200, by event id: 4% never succeed (DLQ), 12% need the tiers. */
+function failuresFor(eventId: string): number {
+  const h = parseInt(eventId.slice(-6), 16) % 25;
+  return h === 0 ? Infinity : h <= 3 ? h : 0;
+}
 const TENANTS = 20;
 const report: Record<string, unknown> = {};
 
@@ -44,12 +53,13 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
   beforeAll(async () => {
     db = await createTestDatabase();
     receiver = await new Receiver().start();
-    env = baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: prefix, KAFKA_SESSION_TIMEOUT_MS: '6000', WEBHOOK_RETRY_SCHEDULE: '0,0.5,1,2', LOG_LEVEL: 'warn' });
+    env = baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: prefix, KAFKA_SESSION_TIMEOUT_MS: '6000', WEBHOOK_RETRY_SCHEDULE: '0,1,2,4', LOG_LEVEL: 'warn' });
     apiSvc = await new ServiceProcess({ ...env, RIFT_ROLE: 'api' }).start();
     for (let i = 0; i < TENANTS; i++) {
       const t = createTenant(env, `chaos-${i}`);
       const w = await registerWebhook(apiSvc, t.api_key, receiver.url(`/chaos/${t.tenant_id}`), [...EVENT_TYPES]);
       tenants.push({ ...t, webhook: w.id });
+      receiver.script(`/chaos/${t.tenant_id}`, (r) => (Number(r.headers['x-rift-attempt']) <= failuresFor(String(r.headers['x-rift-event-id'])) ? { status: 503 } : { status: 200 }));
     }
   }, 120_000);
 
@@ -94,11 +104,21 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       sent += n;
       return acked;
     };
-    /** Lost = acknowledged events missing at the receiver or in the event store, after waiting for them. */
+    const succeeded = (r: (typeof receiver.requests)[number]) => Number(r.headers['x-rift-attempt']) > failuresFor(String(r.headers['x-rift-event-id']));
+    let dead = new Set<string>();
+    const refreshDead = async () => {
+      dead = new Set((await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 300 })).map((m) => String(m.headers?.['rift-event-id'])));
+    };
+    /**
+     * Lost = acknowledged events neither answered 2xx at their webhook nor (when the receiver refuses
+     * them every time) in the DLQ, or missing from the event store, after waiting for them.
+     */
     const check = async (phase: string, acked: { path: string; id: string }[]) => {
+      let lastDeadRead = 0;
       const missing = () => {
-        const seen = new Set(receiver.requests.map((r) => `${r.path} ${r.headers['x-rift-event-id']}`));
-        return acked.filter((a) => !seen.has(`${a.path} ${a.id}`));
+        const seen = new Set(receiver.requests.filter(succeeded).map((r) => `${r.path} ${r.headers['x-rift-event-id']}`));
+        if (Date.now() - lastDeadRead > 5_000) void refreshDead().then(() => (lastDeadRead = Date.now()));
+        return acked.filter((a) => !seen.has(`${a.path} ${a.id}`) && !(failuresFor(a.id) === Infinity && dead.has(a.id)));
       };
       await waitFor(() => missing().length === 0, { timeoutMs: 180_000, intervalMs: 500, what: `every event of ${phase} delivered` }).catch((err) => {
         throw new Error(`${(err as Error).message}; lost ${missing().length} of ${acked.length}`);
@@ -110,8 +130,9 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
         return n === acked.length ? n : undefined;
       }, { timeoutMs: 60_000, intervalMs: 500, what: `every event of ${phase} stored` }).finally(() => c.end());
       const ids = new Set(acked.map((a) => a.id));
-      const received = receiver.requests.filter((r) => ids.has(String(r.headers['x-rift-event-id']))).length;
-      report[phase] = { events: acked.length, lost: 0, stored, duplicates: received - acked.length };
+      const delivered = receiver.requests.filter((r) => ids.has(String(r.headers['x-rift-event-id'])) && succeeded(r)).length;
+      const deadLettered = acked.filter((a) => failuresFor(a.id) === Infinity).length;
+      report[phase] = { events: acked.length, lost: 0, stored, dead_lettered: deadLettered, duplicates: delivered - (acked.length - deadLettered) };
       expect(stored).toBe(acked.length);
     };
     const per = Math.floor(TOTAL / 6);
@@ -126,14 +147,17 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       await check(`sigkill-${k}`, await s);
     }
 
-    // 4: the broker restarts mid-stream.
+    // 4: the broker is down for 65 s mid-stream, with jobs waiting in every retry tier (their
+    // partitions paused until due): the service rides it out and resumes by itself.
     {
       const s = stream(per);
-      await sleep(2_500);
+      await sleep(4_000);
       kafka('stop');
-      await sleep(1_000);
+      await sleep(65_000);
       kafka('start');
-      await check('broker-restart', await s);
+      await check('broker-down-65s', await s);
+      expect(d.exitCode).toBeUndefined();
+      await waitFor(async () => (await fetch(`${d.url}/health/ready`)).status === 200, { what: 'the dispatcher ready again', timeoutMs: 60_000 });
     }
 
     // 5: PostgreSQL stops for 10 s mid-stream (lookups and event-store writes wait and retry).
@@ -157,10 +181,33 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       await second.kill('SIGKILL');
       await check('pair-one-killed', await s);
     }
+
+    // 7: a tenant whose webhook secret cannot be decrypted sends 2,000 events while others' flow:
+    // those are dead-lettered with the reason (and stored); nobody else waits for them.
+    {
+      const broken = createTenant(env, 'undecryptable');
+      const brokenWebhook = `${broken.tenant_id.slice(0, 12)}${'0'.repeat(12)}`;
+      await db.query(`INSERT INTO webhooks (id, tenant_id, url, events, secret_ciphertext) VALUES ($1, $2, $3, ARRAY['click'], $4)`, [
+        brokenWebhook, broken.tenant_id, receiver.url('/undecryptable'), Buffer.alloc(60, 7).toString('base64'),
+      ]);
+      const brokenIds: string[] = [];
+      const s = stream(1_000);
+      for (let i = 0; i < 2_000; i += 100) {
+        const batch = await Promise.all(Array.from({ length: 100 }, () => publisher.publish('click', { tenant_id: broken.tenant_id, link_id: 'broken', timestamp: new Date().toISOString() })));
+        brokenIds.push(...batch.map((b) => b.event_id));
+      }
+      await check('undecryptable-tenant', await s);
+      const deadIds = await waitFor(async () => {
+        const ids = new Set((await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 500 })).filter((m) => m.headers?.['rift-last-error']?.toString() === 'secret_undecryptable').map((m) => String(m.headers?.['rift-event-id'])));
+        return brokenIds.every((id) => ids.has(id)) ? ids : undefined;
+      }, { what: 'the 2,000 undecryptable deliveries dead-lettered', timeoutMs: 120_000, intervalMs: 2_000 });
+      expect(receiver.on('/undecryptable')).toHaveLength(0);
+      report['undecryptable-tenant'] = { ...(report['undecryptable-tenant'] as object), broken_events: brokenIds.length, broken_dead_lettered: brokenIds.filter((id) => deadIds.has(id)).length };
+    }
     await d.stop();
     await publisher.close();
-    expect(sent).toBe(TOTAL);
-  }, 900_000);
+    expect(sent).toBe(TOTAL + 1_000);
+  }, 1_200_000);
 
   it('fuzzes the REST API (2,000 generated requests): never a 5xx, never a change to another tenant\'s data', async () => {
     const [me, other] = [tenants[0]!, tenants[1]!];

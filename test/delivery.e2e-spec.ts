@@ -256,13 +256,14 @@ describe('delivery pipeline (real Kafka, Postgres, HTTPS receiver)', () => {
     expect(receiver.on('/deleted').length).toBeLessThan(4);
   });
 
-  it('keeps delivering for other tenants when one tenant\'s secret cannot be decrypted', async () => {
+  it('dead-letters the deliveries of a webhook whose secret cannot be decrypted, and keeps delivering for others', async () => {
     const broken = createTenant(env, 'broken');
     const fine = createTenant(env, 'fine');
     await registerWebhook(svc, fine.api_key, receiver.url('/fine'), ['click']);
+    const brokenId = hex24();
     await db.query(
       `INSERT INTO webhooks (id, tenant_id, url, events, secret_ciphertext) VALUES ($1, $2, $3, ARRAY['click'], $4)`,
-      [hex24(), broken.tenant_id, receiver.url('/broken'), Buffer.alloc(60, 1).toString('base64')],
+      [brokenId, broken.tenant_id, receiver.url('/broken'), Buffer.alloc(60, 1).toString('base64')],
     );
     // Both tenants are looked up by the same query; only the broken one may be held up.
     await Promise.all([
@@ -270,7 +271,10 @@ describe('delivery pipeline (real Kafka, Postgres, HTTPS receiver)', () => {
       publisher.publish('click', { tenant_id: fine.tenant_id, link_id: 'f', timestamp: new Date().toISOString() }),
     ]);
     await waitFor(() => receiver.on('/fine').length === 1, { what: 'the healthy tenant\'s delivery' });
-    await waitFor(() => svc.output.includes(`tenant ${broken.tenant_id} cannot be decrypted`), { what: 'the decrypt error logged' });
+    await waitFor(() => svc.output.includes('secret_undecryptable'), { what: 'the decrypt error logged' });
+    // Set aside with its reason (replayable once RIFT_SECRET_KEY is fixed), not retried for ever.
+    const dead = await waitFor(async () => (await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 500 })).find((m) => m.headers?.['rift-webhook-id']?.toString() === brokenId), { what: 'the dead letter', timeoutMs: 30_000 });
+    expect(dead.headers?.['rift-last-error']?.toString()).toBe('secret_undecryptable');
     expect(receiver.on('/broken')).toHaveLength(0);
   });
 

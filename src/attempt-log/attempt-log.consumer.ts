@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { KafkaMessage } from 'kafkajs';
 import { BatchWriter } from '../common/batch-writer.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { isDataError } from '../prisma/pg-errors.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
 import { type Admission, type MessageHandler, TrackedConsumer } from '../kafka/tracked-consumer.js';
@@ -39,6 +40,7 @@ export class AttemptLogConsumer implements MessageHandler, OnApplicationBootstra
         await store.insertBatch(records);
         await health.apply(records);
       },
+      isPermanent: isDataError,
       onRetry: (err, delay, n) => this.logger.warn(`storing ${n} attempt records failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
     });
     this.consumer = new TrackedConsumer(kafka, { groupId: topics.groups.attemptLog, topics: [topics.attempts], handler: this, partitionsConsumedConcurrently: 6 });

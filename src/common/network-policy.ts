@@ -1,6 +1,6 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { hostResolver } from './host-resolver.js';
 
 /**
  * Where webhooks may point: public unicast addresses only. Private, loopback, link-local (which
@@ -30,10 +30,10 @@ export async function assertPublicHost(hostname: string): Promise<void> {
   }
   let addresses: { address: string }[];
   try {
-    addresses = await lookup(host, { all: true, verbatim: true });
+    addresses = await hostResolver.resolve(host);
   } catch (err) {
     throw new UnsafeTargetError(`host ${host} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const bad = addresses.find((a) => !isPublicAddress(a.address));
-  if (bad) throw new UnsafeTargetError(`host ${host} resolves to ${bad.address}, a private, loopback, link-local or reserved address`);
+  // The message does not say which address: that would let anyone map private DNS through the API.
+  if (addresses.some((a) => !isPublicAddress(a.address))) throw new UnsafeTargetError(`host ${host} resolves to a private, loopback, link-local or reserved address`);
 }

@@ -15,6 +15,8 @@ export interface AppConfig {
     replicationFactor: number;
     maxWaitMs: number;
     sessionTimeoutMs: number;
+    maxMessageBytes: number;
+    consumerGiveUpMs: number;
   };
   secretKey: Buffer;
   delivery: {
@@ -25,6 +27,7 @@ export interface AppConfig {
     maxInFlightPerWebhook: number;
     maxQueuedPerWebhook: number;
     maxQueueWaitMs: number;
+    maxSaturationWaitMs: number;
     allowPrivateNetworks: boolean;
     cacheTtlMs: number;
     /** Hours of nothing but failures after which a webhook is disabled. */
@@ -78,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       replicationFactor: vars.KAFKA_REPLICATION_FACTOR,
       maxWaitMs: vars.KAFKA_MAX_WAIT_MS,
       sessionTimeoutMs: vars.KAFKA_SESSION_TIMEOUT_MS,
+      maxMessageBytes: vars.KAFKA_MAX_MESSAGE_BYTES,
+      consumerGiveUpMs: vars.CONSUMER_RESTART_GIVE_UP_MS,
     },
     secretKey,
     delivery: {
@@ -87,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxInFlightPerWebhook: vars.WEBHOOK_MAX_IN_FLIGHT_PER_WEBHOOK,
       maxQueuedPerWebhook: vars.WEBHOOK_MAX_QUEUED_PER_WEBHOOK,
       maxQueueWaitMs: vars.WEBHOOK_MAX_QUEUE_WAIT_MS,
+      maxSaturationWaitMs: vars.WEBHOOK_MAX_SATURATION_WAIT_MS,
       allowPrivateNetworks: vars.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       cacheTtlMs: vars.WEBHOOK_CACHE_TTL_MS,
       disableAfterHours: vars.WEBHOOK_DISABLE_AFTER_HOURS,

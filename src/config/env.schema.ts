@@ -55,6 +55,22 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(6_000) @Max(300_000)
   KAFKA_SESSION_TIMEOUT_MS = 10_000;
 
+  /**
+   * The largest message this service produces, in bytes: keep it at or below the broker's (and the
+   * topics') message.max.bytes, 1,048,588 by default. Produce requests are cut below it; a single
+   * message over it is set aside as a reference on the invalid-events topic.
+   */
+  @Transform(toInt) @IsInt() @Min(65_536) @Max(100_000_000)
+  KAFKA_MAX_MESSAGE_BYTES = 1_000_000;
+
+  /**
+   * A consumer group of this process that cannot run for this long while Kafka answers exits the
+   * process (exit code 1, naming the group), so that an orchestrator restarts it. A broker outage
+   * never does: the process waits for Kafka however long it takes.
+   */
+  @Transform(toInt) @IsInt() @Min(10_000) @Max(86_400_000)
+  CONSUMER_RESTART_GIVE_UP_MS = 300_000;
+
   /** 32 bytes as 64 hex characters or base64: encrypts webhook secrets at rest. Required. */
   @IsString({ message: 'RIFT_SECRET_KEY is required: 32 bytes as 64 hex characters or base64' })
   RIFT_SECRET_KEY: string;
@@ -84,6 +100,15 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   WEBHOOK_MAX_QUEUE_WAIT_MS = 2_000;
 
+  /**
+   * How long a delivery may wait, in all, for a slot of a webhook that is at its concurrency cap
+   * (its demand exceeds cap / latency) before the wait counts as a failed attempt
+   * ("endpoint_saturated"). The wait is spent in the retry tiers, parked for about the time a slot
+   * needs to free up, so the job is not cycled quickly. Default one hour.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(604_800_000)
+  WEBHOOK_MAX_SATURATION_WAIT_MS = 3_600_000;
+
   /** How long the dispatcher trusts its cached view of a tenant's webhooks (a delete is seen within this). */
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   WEBHOOK_CACHE_TTL_MS = 2_000;
@@ -104,8 +129,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(3650)
   ATTEMPT_LOG_RETENTION_DAYS = 30;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+  /** NestJS names (log, verbose) or pino's, which the JSON lines are written with (info, trace). */
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose', 'trace'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info (or log), debug, trace (or verbose)' })
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'info' | 'debug' | 'verbose' | 'trace' = 'log';
 
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 15_000;

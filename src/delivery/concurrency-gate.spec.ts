@@ -59,7 +59,7 @@ describe('ConcurrencyGate', () => {
     expect(gate.pending()).toBe(2);
   });
 
-  it('earns a webhook\'s cap with fast answers and drops it when an attempt is slow', async () => {
+  it('earns a webhook\'s cap with answers and drops it when an attempt fails to connect or times out', async () => {
     const gate = new ConcurrencyGate(100, 8, 10, 2_000, 400, 2);
     expect(gate.capOf('w')).toBe(2);
     const held = [(await gate.acquire('w'))!, (await gate.acquire('w'))!];
@@ -67,28 +67,47 @@ describe('ConcurrencyGate', () => {
     void gate.acquire('w').then((r) => (third = r));
     await tick();
     expect(third).toBeUndefined(); // over the starting cap: waits
-    gate.markFast('w');
+    gate.markAnswered('w');
     await tick();
     expect(gate.capOf('w')).toBe(3);
     expect(third).toBeTruthy(); // the earned slot went to the waiter
-    for (let i = 0; i < 10; i++) gate.markFast('w');
+    for (let i = 0; i < 10; i++) gate.markAnswered('w');
     expect(gate.capOf('w')).toBe(8);
     let fourth: (() => void) | null | undefined;
     void gate.acquire('w').then((r) => (fourth = r));
     await tick();
     expect(fourth).toBeTruthy(); // 4 in flight under a cap of 8
     let fifth: (() => void) | null | undefined;
-    gate.markSlow('w');
+    gate.markFailing('w');
     expect(gate.capOf('w')).toBe(2);
     void gate.acquire('w').then((r) => (fifth = r));
     await tick();
-    expect(fifth).toBeNull(); // slow and over its cap: refused at once, no queueing
+    expect(fifth).toBeNull(); // failing and over its cap: refused at once, no queueing
     held[0]!();
     held[1]!();
     third!();
     fourth!();
     expect(gate.inFlight()).toBe(0);
-    gate.markFast('w'); // fast again: no longer refused outright
+    gate.markAnswered('w'); // answering again: no longer refused outright
     expect(gate.capOf('w')).toBe(3);
+  });
+
+  it('a slow answer still earns a slot: only failures lower the cap', () => {
+    const gate = new ConcurrencyGate(100, 8, 10, 2_000, 400, 2);
+    gate.markAnswered('w', 2_500);
+    gate.markAnswered('w', 9_000);
+    expect(gate.capOf('w')).toBe(4);
+    gate.markFailing('w', 10_000);
+    expect(gate.capOf('w')).toBe(2);
+  });
+
+  it('parks refused attempts one slot-time apart, so a backlog returns when there is room', () => {
+    const gate = new ConcurrencyGate(100, 8, 10, 2_000, 400, 2);
+    gate.markFailing('w', 10_000); // cap 2, 10 s per attempt: one slot frees every 5 s
+    const now = 1_000_000;
+    expect(gate.parkDelay('w', now)).toBe(5_000);
+    expect(gate.parkDelay('w', now)).toBe(10_000);
+    expect(gate.parkDelay('w', now + 10_000)).toBe(5_000);
+    expect(gate.parkDelay('other', now, 1_000)).toBe(1_000);
   });
 });

@@ -7,12 +7,18 @@
  * A healthy endpoint's queue drains in well under that time, so only slow endpoints are refused.
  *
  * A webhook's cap is earned (slow start, like TCP's window): it starts at `minPerKey`, grows by one
- * with each fast answer up to `perKey`, and drops back to `minPerKey` as soon as an attempt is slow
- * (`markSlow`: an attempt still running after 2 s, or timed out). Without that, a few hanging endpoints
- * (32 slots each, 10 s per attempt) could take every global slot before their first timeout; with
- * it, 20 hanging webhooks hold at most 20 x 4 = 80 of 256 and healthy ones keep the rest. Over its
- * cap, a webhook marked slow does not queue at all: its attempts fail fast at once, so they do not
- * hold admission slots (and the partitions behind them) for the queue wait either.
+ * with each answer (any HTTP status, however slow) up to `perKey`, and drops back to `minPerKey`
+ * only when an attempt times out or cannot connect (`markFailing`). Slowness alone never lowers
+ * it: an endpoint that answers in 2.5 s needs 2.5 x its rate in flight. Timeouts do: without that, a
+ * few hanging endpoints (32 slots each, 10 s per attempt) could hold every global slot; with it, 20
+ * hanging webhooks hold at most 20 x 4 = 80 of 256 and healthy ones keep the rest. Over its cap, a
+ * failing webhook does not queue at all: its attempts are refused at once, so they do not hold
+ * admission slots (and the partitions behind them) for the queue wait either.
+ *
+ * A refused attempt is parked by the caller (in a retry tier) for about `parkDelay`: the time its
+ * webhook needs, at its cap and its recent attempt duration, to work through the attempts parked
+ * before it. So a saturated webhook's backlog comes back about when there is room for it, instead
+ * of cycling through the tiers.
  */
 export class ConcurrencyGate {
   private active = 0;
@@ -23,8 +29,10 @@ export class ConcurrencyGate {
   private readonly capacityWaiters: (() => void)[] = [];
   /** Earned caps of webhooks seen (absent: `minPerKey`). */
   private readonly caps = new Map<string, number>();
-  /** Webhooks whose last finished or running attempt was slow: over their cap they fail fast, without queueing. */
-  private readonly slow = new Set<string>();
+  /** Webhooks whose last attempt timed out or could not connect: over their cap they are refused at once. */
+  private readonly failing = new Set<string>();
+  /** Per webhook: recent attempt duration (EWMA, ms) and until when its parked attempts are booked. */
+  private readonly pace = new Map<string, { avgMs: number; bookedUntil: number }>();
 
   constructor(
     private readonly maxInFlight: number,
@@ -61,7 +69,7 @@ export class ConcurrencyGate {
     // A released slot is handed straight to the next waiter, so counts never overshoot.
     if (e.active >= this.capOf(key)) {
       // A slow webhook's queue would only hold admission slots for maxQueueWaitMs and then fail anyway.
-      if (e.waiters.length >= this.maxQueuedPerKey || this.slow.has(key)) return null;
+      if (e.waiters.length >= this.maxQueuedPerKey || this.failing.has(key)) return null;
       const got = await new Promise<boolean>((resolve) => {
         const waiter = () => {
           clearTimeout(timer);
@@ -88,15 +96,17 @@ export class ConcurrencyGate {
     });
   }
 
-  /** An attempt to this webhook is slow (running for a second, or timed out): back to the minimum cap. */
-  markSlow(key: string): void {
+  /** An attempt to this webhook timed out or could not connect: back to the minimum cap. */
+  markFailing(key: string, durationMs?: number): void {
+    if (durationMs !== undefined) this.observe(key, durationMs);
     this.caps.set(key, this.minPerKey);
-    this.slow.add(key);
+    this.failing.add(key);
   }
 
-  /** This webhook answered fast: one more slot, up to `perKey`, handed to a waiter if one waits. */
-  markFast(key: string): void {
-    this.slow.delete(key);
+  /** This webhook answered (any status, however slowly): one more slot, up to `perKey`, handed to a waiter if one waits. */
+  markAnswered(key: string, durationMs?: number): void {
+    if (durationMs !== undefined) this.observe(key, durationMs);
+    this.failing.delete(key);
     const cap = this.capOf(key);
     if (cap >= this.perKey) return;
     this.caps.set(key, cap + 1);
@@ -105,6 +115,24 @@ export class ConcurrencyGate {
       e.active++;
       e.waiters.shift()!();
     }
+  }
+
+  private observe(key: string, durationMs: number): void {
+    const p = this.pace.get(key);
+    if (p) p.avgMs = p.avgMs * 0.8 + durationMs * 0.2;
+    else this.pace.set(key, { avgMs: durationMs, bookedUntil: 0 });
+  }
+
+  /**
+   * How long to park an attempt refused for this webhook: one slot's worth of its time (recent
+   * attempt duration / cap) after the attempts already parked. At least `minMs`.
+   */
+  parkDelay(key: string, now = Date.now(), minMs = 0): number {
+    let p = this.pace.get(key);
+    if (!p) this.pace.set(key, (p = { avgMs: 1_000, bookedUntil: 0 }));
+    const start = Math.max(now, p.bookedUntil);
+    p.bookedUntil = start + p.avgMs / this.capOf(key);
+    return Math.max(minMs, p.bookedUntil - now);
   }
 
   /** The in-flight cap of a webhook right now. */

@@ -18,11 +18,12 @@ export { USER_AGENT } from './delivery-headers.js';
 /** The `outcome` label of rift_deliveries_total for each attempt's next step (`none`: test sends, not counted here). */
 const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered', none: 'test' };
 
-/** How many times an attempt refused by the webhook's cap is put back before the refusal counts as a failed attempt. */
-const MAX_DEFERRALS = 5;
-
-/** An attempt still running after this long marks its webhook slow (see ConcurrencyGate). */
-const SLOW_ATTEMPT_MS = 2_000;
+/**
+ * Failures that say nothing about the endpoint's capacity (the dispatcher refused to send): they do
+ * not lower its concurrency cap. Every other failure without an HTTP status (timeout, refused or
+ * reset connection, DNS, TLS) does.
+ */
+const POLICY_ERRORS = new Set(['unsafe_target', 'not_https', 'invalid_url']);
 
 /**
  * Makes one attempt of a delivery and hands the outcome on: done on a 2xx, else the job goes to the
@@ -34,6 +35,8 @@ export class Deliverer {
   private readonly logger = new Logger('Delivery');
   readonly gate: ConcurrencyGate;
 
+  private readonly maxSaturationWaitMs: number;
+
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly http: HttpSender,
@@ -42,33 +45,37 @@ export class Deliverer {
     private readonly metrics: Metrics,
   ) {
     const d = config.delivery;
+    this.maxSaturationWaitMs = d.maxSaturationWaitMs;
     this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs);
     metrics.trackInFlight(() => this.gate.inFlight());
   }
 
   async attempt(job: DeliveryJob, webhook: Subscription): Promise<void> {
+    if (webhook.unusable) return this.deadLetterUnsent(job, webhook, webhook.unusable);
     const attempt = job.attempts + 1;
     const startedAt = new Date();
     const release = await this.gate.acquire(webhook.id);
     let result: SendResult;
     if (!release) {
-      // Not an attempt: the endpoint was not contacted. Deferred a few times without using the
-      // retry budget, so a burst to a busy webhook is delayed rather than dead-lettered.
-      if (await this.defer(job, webhook, attempt)) return;
-      result = { ok: false, error: 'endpoint_saturated', durationMs: Date.now() - startedAt.getTime() };
+      // Not an attempt: the endpoint was not contacted. The job is parked (in a retry tier, for about
+      // the time a slot needs to free up) until it has waited WEBHOOK_MAX_SATURATION_WAIT_MS in all;
+      // only then does the wait count as a failed attempt.
+      const since = job.saturated_since ?? startedAt.getTime();
+      if (startedAt.getTime() - since < this.maxSaturationWaitMs && (await this.park(job, webhook, since))) return;
+      result = { ok: false, error: 'endpoint_saturated', durationMs: 0 };
     } else {
-      // Still running after 2 s: this webhook is slow, its cap drops now (not at its timeout).
-      const slow = setTimeout(() => this.gate.markSlow(webhook.id), SLOW_ATTEMPT_MS);
       try {
         const body = Buffer.from(job.body, 'utf8');
-        result = await this.http.post(webhook.url, body, deliveryHeaders(webhook, { eventId: job.event_id, eventType: job.event_type, attempt, body }));
+        // X-Rift-Attempt: requests actually sent, this one included (a parked wait that counted as an attempt sent none).
+        const keys = { signingKey: webhook.signingKey!, nextSigningKey: webhook.nextSigningKey };
+        result = await this.http.post(webhook.url, body, deliveryHeaders(keys, { eventId: job.event_id, eventType: job.event_type, attempt: (job.sent ?? job.attempts) + 1, body }));
       } finally {
-        clearTimeout(slow);
-        if (result! && result.status !== undefined && result.durationMs < SLOW_ATTEMPT_MS) this.gate.markFast(webhook.id);
-        else this.gate.markSlow(webhook.id);
+        if (result! && result.status !== undefined) this.gate.markAnswered(webhook.id, result.durationMs);
+        else if (!result! || !POLICY_ERRORS.has(result.error ?? '')) this.gate.markFailing(webhook.id, result! ? result.durationMs : undefined);
         release();
       }
     }
+    const sent = (job.sent ?? job.attempts) + (release ? 1 : 0);
     const tier = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
     const step = nextStep(result, attempt, this.topics.tiers, Date.now());
     const entry: AttemptRecord = {
@@ -92,7 +99,7 @@ export class Deliverer {
     const logged = this.kafka.sendDurably(this.topics.attempts, { key: webhook.id, value: JSON.stringify(entry) });
     if (result.ok) return logged;
     const history = { attempt, at: entry.at, duration_ms: result.durationMs, status: result.status, error: result.error };
-    const next: DeliveryJob = { ...job, attempts: attempt, deferrals: 0, history: [...job.history, history] };
+    const next: DeliveryJob = { ...job, attempts: attempt, sent, deferrals: 0, saturated_since: undefined, history: [...job.history, history] };
     if (step.kind === 'retry') {
       // due_at carries the jitter (and any Retry-After); the tier may be a later one than scheduled.
       next.due_at = step.dueAt;
@@ -105,19 +112,30 @@ export class Deliverer {
   }
 
   /**
-   * Puts the job back for the same attempt number: into the tier that makes that attempt (the first
-   * tier for a first attempt), due after that tier's delay. False once MAX_DEFERRALS are used up (or
-   * there is no tier), when the refusal counts as a failed attempt.
+   * Parks the job for the same attempt: into the first tier whose delay covers the webhook's
+   * expected wait (capped at the last tier; tiers are FIFO with one delay each, so a job never sits
+   * at a partition's head longer than that tier's own delay), due after that delay. False when
+   * there is no tier (a schedule with a single attempt).
    */
-  private async defer(job: DeliveryJob, webhook: Subscription, attempt: number): Promise<boolean> {
+  private async park(job: DeliveryJob, webhook: Subscription, since: number): Promise<boolean> {
+    const tiers = this.topics.tiers;
+    if (tiers.length === 0) return false;
+    const wait = this.gate.parkDelay(webhook.id);
+    const tier = tiers.find((t) => t.delayMs >= wait) ?? tiers[tiers.length - 1]!;
     const deferrals = (job.deferrals ?? 0) + 1;
-    const tier = this.topics.tierFor(Math.max(2, attempt));
-    if (!tier || deferrals > MAX_DEFERRALS) return false;
     this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'deferred' });
-    this.logger.warn({ msg: 'delivery deferred', reason: 'endpoint_saturated', webhook_id: webhook.id, event_id: job.event_id, attempt, deferrals });
-    const next: DeliveryJob = { ...job, deferrals, due_at: Date.now() + tier.delayMs };
+    if (deferrals === 1) this.logger.warn({ msg: 'delivery waits for its webhook (at its concurrency cap)', webhook_id: webhook.id, event_id: job.event_id, attempt: job.attempts + 1, parked_ms: tier.delayMs });
+    const next: DeliveryJob = { ...job, deferrals, saturated_since: since, due_at: Date.now() + tier.delayMs };
     await this.kafka.sendDurably(tier.topic, { key: webhook.id, value: JSON.stringify(next) });
     return true;
+  }
+
+  /** A delivery that cannot be sent at all (its secret does not open): to the DLQ at once, with the reason. */
+  private async deadLetterUnsent(job: DeliveryJob, webhook: Subscription, reason: string): Promise<void> {
+    this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'dead_lettered' });
+    this.metrics.deadLettered.inc({ event_type: job.event_type });
+    this.logger.error({ msg: 'delivery cannot be sent; dead-lettered', reason, webhook_id: webhook.id, event_id: job.event_id });
+    await sendToDlq(this.kafka, this.topics, this.metrics, job, reason);
   }
 
   /** Metrics and the attempt's log line (one per attempt, the attempt log's fields). */

@@ -26,8 +26,12 @@ export interface DeliveryJob {
   due_at: number;
   /** The random delay (ms) added to the schedule for this retry (up to 10 % of the tier's delay). */
   jitter_ms?: number;
-  /** Times this attempt was put back because the webhook was at its cap (not attempts). */
+  /** Requests actually sent so far (X-Rift-Attempt is this + 1); absent in jobs of older versions: `attempts`. */
+  sent?: number;
+  /** Times this attempt was parked because the webhook was at its cap (not attempts). */
   deferrals?: number;
+  /** Epoch ms since which this attempt has waited for a slot of its webhook (WEBHOOK_MAX_SATURATION_WAIT_MS). */
+  saturated_since?: number;
   history: AttemptRecord[];
 }
 

@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
-import type { LookupAddress, LookupOptions } from 'node:dns';
-import { lookup as dnsLookup } from 'node:dns';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
+import { hostResolver } from '../common/host-resolver.js';
 import { bareHost, isPublicAddress, UnsafeTargetError } from '../common/network-policy.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
@@ -26,14 +25,14 @@ const RESPONSE_KEEP_BYTES = 1024;
 /** How much of a response body is read (then the socket is released). */
 const RESPONSE_CAP_BYTES = 4096;
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
 /**
  * The HTTPS client of the dispatcher: one axios instance, kept lean (no transforms, no
  * decompression, streamed response read up to 4 KiB), keep-alive agents, no redirects followed.
  *
- * Unless WEBHOOK_ALLOW_PRIVATE_NETWORKS, the agent's DNS lookup refuses non-public addresses, and
- * the socket connects to the very address that was checked (no second resolution to race).
+ * Hosts are resolved by HostResolver (c-ares with a per-query timeout and a small cache, off the
+ * shared libuv pool; /etc/hosts honoured). Unless WEBHOOK_ALLOW_PRIVATE_NETWORKS, the lookup refuses
+ * non-public addresses, and the socket connects to the very address that was checked (no second
+ * resolution to race).
  */
 @Injectable()
 export class HttpSender implements OnApplicationShutdown {
@@ -49,7 +48,7 @@ export class HttpSender implements OnApplicationShutdown {
       maxSockets: config.delivery.maxInFlight,
       maxFreeSockets: 64,
       scheduling: 'lifo',
-      lookup: allowPrivate ? undefined : (safeLookup as unknown as https.AgentOptions['lookup']),
+      lookup: hostResolver.lookupFn(allowPrivate ? undefined : refuseNonPublic) as unknown as https.AgentOptions['lookup'],
     });
     this.http = axios.create({
       httpsAgent: this.agent,
@@ -66,7 +65,12 @@ export class HttpSender implements OnApplicationShutdown {
   async post(url: string, body: Buffer, headers: Record<string, string>): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const parsed = new URL(url);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { ok: false, error: 'invalid_url', durationMs: 0 }; // a stored URL that does not parse: fails like any attempt, ends in the DLQ
+    }
     if (parsed.protocol !== 'https:') return { ok: false, error: 'not_https', durationMs: 0 };
     if (!this.config.delivery.allowPrivateNetworks) {
       const host = bareHost(parsed.hostname);
@@ -90,16 +94,9 @@ export class HttpSender implements OnApplicationShutdown {
   }
 }
 
-function safeLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-    if (err) return callback(err, []);
-    const bad = addresses.find((a) => !isPublicAddress(a.address));
-    if (bad || addresses.length === 0) {
-      return callback(new UnsafeTargetError(`${hostname} resolves to a non-public address`) as NodeJS.ErrnoException, []);
-    }
-    if (options.all) return callback(null, addresses);
-    callback(null, addresses[0]!.address, addresses[0]!.family);
-  });
+function refuseNonPublic(hostname: string, addresses: { address: string }[]): Error | undefined {
+  if (addresses.length === 0 || addresses.some((a) => !isPublicAddress(a.address))) return new UnsafeTargetError(`${hostname} resolves to a non-public address`);
+  return undefined;
 }
 
 /** Reads up to `cap` bytes of the response (keeping the first RESPONSE_KEEP_BYTES), then lets the socket go back to the pool. */

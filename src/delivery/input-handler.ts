@@ -26,6 +26,10 @@ export class InputHandler implements MessageHandler {
     private readonly invalid: InvalidEvents,
   ) {}
 
+  setAside(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    return this.invalid.setAside(topic, partition, message, reason);
+  }
+
   async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {
     const done = await this.deliverer.gate.admit();
     return { work: this.handle(topic, partition, message).finally(done) };

@@ -40,11 +40,25 @@ export class RetryHandler implements MessageHandler {
   ) {}
 
   /**
+   * A job whose handling failed for good goes to the DLQ with the reason (replayable like any dead
+   * letter); anything that is not a job goes to the invalid-events topic.
+   */
+  async setAside(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    const job = parseDeliveryJob(message.value);
+    if (!job) return this.invalid.setAside(topic, partition, message, reason);
+    const lastError = reason.slice(0, 200);
+    this.metrics.deadLettered.inc({ event_type: job.event_type });
+    const dead = { ...job, dead_at: new Date().toISOString(), last_error: lastError };
+    const headers = { 'rift-webhook-id': job.webhook_id, 'rift-event-id': job.event_id, 'rift-last-error': lastError };
+    await this.kafka.sendDurably(this.topics.dlq, { key: job.webhook_id, value: JSON.stringify(dead), headers }, { topic, partition, offset: message.offset });
+  }
+
+  /**
    * Per tier topic: how far ahead of its due time a job is taken. Retries carry up to JITTER_SHARE
    * of the tier's delay as jitter, so a tier partition's jobs are not in due order: a job behind the
    * head may be due up to that much earlier than the head. Taking the head that much sooner (its
-   * work waits on a timer) means no job waits behind a later-due one: measured on the 25 s tier,
-   * lateness p99 went from 2.2 s (lookahead 250 ms alone) back to tens of ms.
+   * work waits on a timer) means no job waits behind a later-due one: measured (quick benchmark, on
+   * a loaded machine) on the 25 s tier, lateness p99 went from 2.2 s with 250 ms alone to 0.5 s.
    */
   private readonly lookahead = new Map<string, number>();
 
@@ -70,6 +84,7 @@ export class RetryHandler implements MessageHandler {
         if (webhook.disabled) {
           // Kept, not dropped: replayable (rift dlq replay) once the webhook is enabled again.
           this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'dead_lettered' });
+          this.metrics.deadLettered.inc({ event_type: job.event_type });
           this.logger.log({ msg: 'webhook disabled; job dead-lettered', webhook_id: job.webhook_id, event_id: job.event_id, attempts: job.attempts });
           return sendToDlq(this.kafka, this.topics, this.metrics, job, 'webhook_disabled');
         }

@@ -27,7 +27,8 @@ export class CursorCodec {
     const [body, mac] = cursor.split('.');
     if (!body || !mac || mac.length !== 43) return 'cursor is malformed';
     const expected = Buffer.from(this.mac(body));
-    if (!timingSafeEqual(expected, Buffer.from(mac))) return 'cursor is not one this API issued';
+    const given = Buffer.from(mac); // 43 characters can be more than 43 bytes, and timingSafeEqual throws on a length mismatch
+    if (given.length !== expected.length || !timingSafeEqual(expected, given)) return 'cursor is not one this API issued';
     try {
       const j = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { x: string; s: string; f: string };
       if (j.f !== this.filterHash(filters)) return 'cursor was issued for other filters';

@@ -3,17 +3,33 @@ import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '../common/validation.js';
 import type { EventType } from '../kafka/topics.js';
 import { DATA_CLASSES, DATA_FIELDS, type EventData } from './dto/event-data.dto.js';
+import { parseRfc3339 } from '../common/rfc3339.js';
+import { badString, MAX_JSON_DEPTH, nestingDepth } from './input-guards.js';
 
 export type ValidationResult = { ok: true; data: EventData } | { ok: false; reason: string };
 
-/** Checks one event's `data` object against its type's schema (unknown fields are refused). */
+/**
+ * Checks one event's `data` object against its type's schema (unknown fields are refused), after
+ * the guards that shape checks miss (nesting depth, U+0000, lone surrogates), and normalises
+ * `timestamp` to UTC with `Z`.
+ */
 export function validateEventData(type: EventType, value: unknown): ValidationResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, reason: 'value must be a JSON object' };
   }
+  // Before class-transformer, which recurses once per level.
+  if (nestingDepth(value) > MAX_JSON_DEPTH) return { ok: false, reason: `value nests deeper than ${MAX_JSON_DEPTH} levels` };
+  const bad = badString(value);
+  if (bad) return { ok: false, reason: bad };
   const instance = plainToInstance(DATA_CLASSES[type], value as object);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) return { ok: false, reason: flattenValidationErrors(errors).join('; ') };
+  const ts = parseRfc3339(instance.timestamp);
+  if (ts.ok) instance.timestamp = ts.utc;
+  // `metadata` as parsed, not as class-transformer copied it: a copy assigns keys such as
+  // "__proto__" through the prototype setter and would silently drop them.
+  const raw = value as Record<string, unknown>;
+  if ('metadata' in raw && 'metadata' in instance) (instance as { metadata?: unknown }).metadata = raw.metadata;
   return { ok: true, data: instance };
 }
 

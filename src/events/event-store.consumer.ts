@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { KafkaMessage } from 'kafkajs';
 import { BatchWriter } from '../common/batch-writer.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { isDataError } from '../prisma/pg-errors.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
 import { Metrics } from '../ops/metrics.js';
@@ -36,6 +37,7 @@ export class EventStoreConsumer implements MessageHandler, OnApplicationBootstra
       maxBatch: MAX_BATCH,
       lingerMs: LINGER_MS,
       write: async (rows) => void this.metrics.eventsStored.inc(await this.store.insertBatch(rows)),
+      isPermanent: isDataError,
       onRetry: (err, delay, n) => this.logger.warn(`storing ${n} events failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
     });
     this.consumer = new TrackedConsumer(kafka, { groupId: topics.groups.eventStore, topics: Object.values(topics.input), handler: this, partitionsConsumedConcurrently: 6 });

@@ -20,7 +20,8 @@ export interface StatsBucket {
   conversion_type: string;
   currency: string;
   count: bigint;
-  amount_cents: bigint;
+  /** Exact decimal text: sums can pass 2^63 (the rollup column is numeric). */
+  amount_cents: string;
   first_at: Date;
   last_at: Date;
 }
@@ -117,7 +118,7 @@ export class EventStore {
 
   private rollup(tenantId: string, linkId: string, start: number, end: number): Promise<StatsBucket[]> {
     return this.prisma.$queryRawUnsafe<StatsBucket[]>(
-      `SELECT type, conversion_type, currency, sum(count)::bigint AS count, sum(amount_cents)::bigint AS amount_cents,
+      `SELECT type, conversion_type, currency, sum(count)::bigint AS count, sum(amount_cents)::text AS amount_cents,
               min(first_at) AS first_at, max(last_at) AS last_at
          FROM link_stats_hourly
         WHERE tenant_id = $1 AND link_id = $2 AND hour >= $3::timestamptz AND hour < $4::timestamptz
@@ -129,7 +130,7 @@ export class EventStore {
   private raw(tenantId: string, linkId: string, start: number, end: number): Promise<StatsBucket[]> {
     return this.prisma.$queryRawUnsafe<StatsBucket[]>(
       `SELECT type, coalesce(conversion_type, '') AS conversion_type, coalesce(currency, '') AS currency, count(*)::bigint AS count,
-              coalesce(sum(amount_cents), 0)::bigint AS amount_cents, min(occurred_at) AS first_at, max(occurred_at) AS last_at
+              coalesce(sum(amount_cents), 0)::text AS amount_cents, min(occurred_at) AS first_at, max(occurred_at) AS last_at
          FROM events
         WHERE tenant_id = $1 AND link_id = $2 AND occurred_at >= $3::timestamptz AND occurred_at < $4::timestamptz
         GROUP BY 1, 2, 3`,

@@ -35,6 +35,9 @@ export class EventsService {
       first_event_at: null,
       last_event_at: null,
     };
+    // Summed exactly as bigint; see exactAmount for how a sum past 2^53 - 1 is written.
+    const byType: Record<string, bigint> = {};
+    const revenue: Record<string, bigint> = {};
     let first: Date | undefined;
     let last: Date | undefined;
     for (const b of buckets) {
@@ -47,14 +50,19 @@ export class EventsService {
         const t = (out.conversions_by_type[b.conversion_type] ??= { count: 0, amount_cents: {} });
         t.count += n;
         if (b.currency) {
-          const amount = Number(b.amount_cents);
-          t.amount_cents[b.currency] = (t.amount_cents[b.currency] ?? 0) + amount;
-          out.revenue[b.currency] = (out.revenue[b.currency] ?? 0) + amount;
+          const amount = BigInt(b.amount_cents);
+          byType[`${b.conversion_type}\u0000${b.currency}`] = (byType[`${b.conversion_type}\u0000${b.currency}`] ?? 0n) + amount;
+          revenue[b.currency] = (revenue[b.currency] ?? 0n) + amount;
         }
       }
       if (!first || b.first_at < first) first = b.first_at;
       if (!last || b.last_at > last) last = b.last_at;
     }
+    for (const [key, sum] of Object.entries(byType)) {
+      const [type, currency] = key.split('\u0000') as [string, string];
+      out.conversions_by_type[type]!.amount_cents[currency] = exactAmount(sum);
+    }
+    for (const [currency, sum] of Object.entries(revenue)) out.revenue[currency] = exactAmount(sum);
     out.first_event_at = first?.toISOString() ?? null;
     out.last_event_at = last?.toISOString() ?? null;
     return out;
@@ -76,4 +84,12 @@ export class EventsService {
       next_cursor: this.cursors.encode(next, filters),
     };
   }
+}
+
+/**
+ * An amount as a JSON number while it is a safe integer, else as a string of its decimal digits:
+ * a JSON number past 2^53 - 1 would silently lose digits in most receivers' parsers.
+ */
+export function exactAmount(sum: bigint): number | string {
+  return sum <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(sum) : sum.toString();
 }

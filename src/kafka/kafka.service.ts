@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import kafkajs, { type Admin, type Consumer, type ConsumerConfig, type IHeaders, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Consumer, type ConsumerConfig, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { backoffDelay } from '../common/retry.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { ConsumerHealth } from './consumer-health.js';
+import { chunkByBytes, isTooLarge, MessageTooLargeError, messageBytes, tooLargeReference } from './produce-limits.js';
 import { Topics } from './topics.js';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
@@ -33,6 +36,8 @@ export class KafkaService implements OnApplicationShutdown {
   private queue = new Map<string, { messages: OutgoingMessage[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[] }>();
   private flushTimer?: NodeJS.Timeout;
   private closed = false;
+  /** The process's consumer groups and whether they run (for /health/ready). */
+  readonly consumerHealth = new ConsumerHealth();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly topics: Topics) {
     this.kafka = new Kafka({
@@ -94,17 +99,51 @@ export class KafkaService implements OnApplicationShutdown {
     });
   }
 
-  /** `send`, retried with backoff until it succeeds or the process shuts down. */
-  async sendDurably(topic: string, message: OutgoingMessage): Promise<void> {
-    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+  /**
+   * `send`, retried with jittered backoff until it succeeds or the process shuts down. A message the
+   * broker can never take (over its size limit) is not retried: a reference to it (where it came
+   * from, its size, the reason, its first bytes) is set aside on the invalid-events topic instead,
+   * and that counts as handed on. `origin` names the consumed message it was made from, if any.
+   */
+  async sendDurably(topic: string, message: OutgoingMessage, origin?: { topic: string; partition: number; offset: string }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
       try {
         return await this.send(topic, message);
       } catch (err) {
+        if (err instanceof MessageTooLargeError && topic !== this.topics.invalid) {
+          this.logger.error({ msg: 'message too large for the broker; a reference is set aside', topic, bytes: err.bytes, origin });
+          return this.sendDurably(this.topics.invalid, tooLargeReference(topic, message, err, origin));
+        }
         if (this.closed) throw err;
+        const delay = backoffDelay(attempt);
         this.logger.warn(`produce to ${topic} failed, retrying in ${delay} ms: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /**
+   * Sets a consumed message aside on the invalid-events topic, with the reason and its origin in
+   * headers (original key and bytes kept). Resolves once Kafka has it, so the source offset can move.
+   */
+  setAside(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    const short = reason.length > 1000 ? `${reason.slice(0, 1000)}...` : reason;
+    const origin = { topic, partition, offset: message.offset };
+    return this.sendDurably(
+      this.topics.invalid,
+      {
+        key: message.key,
+        value: message.value ?? Buffer.alloc(0),
+        headers: {
+          'rift-reason': short,
+          'rift-source-topic': topic,
+          'rift-source-partition': String(partition),
+          'rift-source-offset': message.offset,
+          'rift-set-aside-at': new Date().toISOString(),
+        },
+      },
+      origin,
+    );
   }
 
   private async flush(): Promise<void> {
@@ -113,17 +152,38 @@ export class KafkaService implements OnApplicationShutdown {
     const batch = this.queue;
     this.queue = new Map();
     if (batch.size === 0) return;
-    const all = [...batch.values()].flatMap((q) => q.waiters);
+    const items = [...batch].flatMap(([topic, q]) => q.messages.map((message, i) => ({ topic, message, waiter: q.waiters[i]!, bytes: messageBytes(message) })));
+    const limit = this.config.kafka.maxMessageBytes;
+    const fits = items.filter((it) => {
+      if (it.bytes <= limit) return true;
+      it.waiter.reject(new MessageTooLargeError(it.bytes, limit));
+      return false;
+    });
+    // Requests capped in bytes below the broker's limit: kafkajs puts a partition's messages in one
+    // record batch, and the broker refuses a batch over its message.max.bytes whole.
+    await Promise.all(chunkByBytes(fits, limit).map((chunk) => this.sendChunk(chunk)));
+  }
+
+  /** Sends one chunk; a chunk refused as too large is split in halves until the culprit is alone. */
+  private async sendChunk(chunk: { topic: string; message: OutgoingMessage; waiter: { resolve: () => void; reject: (e: unknown) => void }; bytes: number }[]): Promise<void> {
     try {
       const producer = await this.getProducer();
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...batch].map(([topic, q]) => ({ topic, messages: q.messages })),
-      });
-      all.forEach((w) => w.resolve());
+      const byTopic = new Map<string, OutgoingMessage[]>();
+      for (const it of chunk) (byTopic.get(it.topic) ?? byTopic.set(it.topic, []).get(it.topic)!).push(it.message);
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      chunk.forEach((it) => it.waiter.resolve());
     } catch (err) {
-      all.forEach((w) => w.reject(err));
+      if (isTooLarge(err) && chunk.length > 1) {
+        const half = Math.ceil(chunk.length / 2);
+        await Promise.all([this.sendChunk(chunk.slice(0, half)), this.sendChunk(chunk.slice(half))]);
+      } else if (isTooLarge(err)) {
+        chunk[0]!.waiter.reject(new MessageTooLargeError(chunk[0]!.bytes, this.config.kafka.maxMessageBytes));
+      } else chunk.forEach((it) => it.waiter.reject(err));
     }
+  }
+
+  get sessionTimeoutMs(): number {
+    return this.config.kafka.sessionTimeoutMs;
   }
 
   consumer(config: ConsumerConfig): Consumer {

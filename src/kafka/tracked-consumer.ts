@@ -1,7 +1,18 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, KafkaMessage } from 'kafkajs';
+import { backoffDelay } from '../common/retry.js';
+import type { ConsumerState, ConsumerStatus } from './consumer-health.js';
 import type { KafkaService } from './kafka.service.js';
 import { OffsetTracker } from './offset-tracker.js';
+
+/**
+ * How long a member waits for its in-flight work when the group rebalances, before it re-joins (the
+ * rest is re-run by the partition's next owner). Bounded by half the session timeout as well, so the
+ * coordinator does not give up on this member meanwhile.
+ */
+const REBALANCE_DRAIN_MS = 5_000;
+
+const isRebalancing = (e: unknown) => ['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION'].includes((e as { type?: string })?.type ?? '');
 
 /** What a handler says about a message: its work has started, or it is not due until a time. */
 export type Admission = { work: Promise<void> } | { notBefore: number };
@@ -10,10 +21,13 @@ export interface MessageHandler {
   /**
    * Called in offset order for each message of a partition. May wait (backpressure) before
    * answering. `work` must settle only when the message is fully handled (delivered, or handed to
-   * the next topic with acks=all); it should not reject (a rejection is logged and the offset is
-   * left uncommitted, so the message is consumed again after a restart).
+   * the next topic with acks=all). Transient failures (a database or broker that does not answer)
+   * are the handler's to retry; a rejection (or a throw from `admit`) means the work cannot finish:
+   * the message is set aside with the reason and its offset released.
    */
   admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission>;
+  /** Where a message whose work failed for good goes; by default the invalid-events topic. */
+  setAside?(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void>;
 }
 
 export interface TrackedConsumerOptions {
@@ -41,22 +55,49 @@ export class TrackedConsumer {
   private commitTimer?: NodeJS.Timeout;
   private stopping = false;
   private committing?: Promise<void>;
+  private state: ConsumerState = 'starting';
+  private downSince?: number = Date.now();
+  private lastError?: string;
+  private restarting?: Promise<void>;
 
   constructor(private readonly kafka: KafkaService, private readonly opts: TrackedConsumerOptions) {
     this.logger = new Logger(`Consumer ${opts.groupId}`);
+    kafka.consumerHealth.register(opts.groupId, () => this.status());
   }
 
+  status(): ConsumerStatus {
+    return { group: this.opts.groupId, state: this.state, downSince: this.downSince, lastError: this.lastError };
+  }
+
+  /** Starts consuming; retried with backoff (and jitter) until it works or the process stops. */
   async start(): Promise<void> {
-    for (let attempt = 1, delay = 250; !this.stopping; attempt++, delay = Math.min(delay * 2, 5_000)) {
+    for (let attempt = 1; !this.stopping; attempt++) {
       try {
         await this.run();
         return;
       } catch (err) {
-        this.logger.warn(`cannot start yet (attempt ${attempt}): ${(err as Error).message}`);
+        this.lastError = (err as Error).message;
+        const delay = backoffDelay(attempt, 250, 5_000);
+        this.logger.warn(`cannot start yet (attempt ${attempt}, next in ${delay} ms): ${this.lastError}`);
         await this.consumer?.disconnect().catch(() => undefined);
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /**
+   * kafkajs gives up on a consumer after some errors (a crash with `restart: false`) and leaves it
+   * stopped for good: start it again, with backoff, as a new member. Meanwhile the group is
+   * reported down (not ready); see ConsumerWatchdog for when the process gives up.
+   */
+  private restart(): void {
+    if (this.stopping || this.restarting) return;
+    this.state = 'restarting';
+    this.downSince ??= Date.now();
+    this.restarting = (async () => {
+      await this.consumer?.disconnect().catch(() => undefined);
+      await this.start();
+    })().finally(() => (this.restarting = undefined));
   }
 
   private async run(): Promise<void> {
@@ -67,9 +108,21 @@ export class TrackedConsumer {
     // timers stay: kafkajs keeps a partition paused across rebalances, and only its timer resumes it.
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.trackers = new Map();
+      this.state = 'running';
+      this.downSince = undefined;
       this.logger.log(`joined group as ${e.payload.memberId}, assigned ${JSON.stringify(e.payload.memberAssignment)}`);
     });
-    consumer.on(consumer.events.CRASH, (e) => this.logger.error(`consumer crashed (restart: ${e.payload.restart}): ${e.payload.error.message}`));
+    // A rebalance is starting: commit what is finished now, under the generation that still owns it
+    // (the coordinator takes commits of the current generation while it prepares the rebalance).
+    consumer.on(consumer.events.REBALANCING, () => void this.commit());
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.lastError = e.payload.error.message;
+      this.logger.error(`consumer crashed (kafkajs restarts it: ${e.payload.restart}): ${e.payload.error.message}`);
+      if (this.consumer !== consumer) return;
+      this.state = 'restarting';
+      this.downSince ??= Date.now();
+      if (!e.payload.restart) this.restart();
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.opts.topics, fromBeginning: true });
     await consumer.run({
@@ -87,26 +140,56 @@ export class TrackedConsumer {
         try {
           for (const message of batch.messages) {
             if (this.stopping || !isRunning() || isStale()) break;
-            const admission = await this.opts.handler.admit(batch.topic, batch.partition, message);
+            let admission: Admission;
+            try {
+              admission = await this.opts.handler.admit(batch.topic, batch.partition, message);
+            } catch (err) {
+              admission = { work: Promise.reject(err) };
+            }
             if ('notBefore' in admission) {
               this.pauseUntil(batch.topic, batch.partition, admission.notBefore);
               break;
             }
             const end = tracker.begin(BigInt(message.offset));
-            const work = admission.work.then(end, (err: unknown) =>
-              this.logger.error(`work for ${key}@${message.offset} failed; it stays uncommitted: ${(err as Error).message}`),
-            );
+            const work = admission.work
+              .catch((err: unknown) => this.giveUp(batch.topic, batch.partition, message, err))
+              .then(end, (err: unknown) => this.logger.error(`work for ${key}@${message.offset} failed and could not be set aside; it stays uncommitted: ${(err as Error).message}`));
             this.works.add(work);
             void work.finally(() => this.works.delete(work));
             resolveOffset(message.offset);
             await heartbeat();
           }
+        } catch (err) {
+          // kafkajs re-joins the group only after this batch returns: finish (bounded) and commit the
+          // work in flight first, so the next owner of these partitions does not run it all again.
+          if (isRebalancing(err)) await this.drainForRebalance();
+          throw err;
         } finally {
           clearInterval(beating);
         }
       },
     });
     this.commitTimer ??= setInterval(() => void this.commit(), this.opts.commitIntervalMs ?? 200);
+  }
+
+  /** Waits (at most REBALANCE_DRAIN_MS) for the work in flight, then commits what finished. */
+  private async drainForRebalance(): Promise<void> {
+    const started = Date.now();
+    const pending = this.works.size;
+    const deadline = new Promise((r) => setTimeout(r, Math.min(REBALANCE_DRAIN_MS, this.kafka.sessionTimeoutMs / 2)).unref());
+    await Promise.race([Promise.allSettled([...this.works]), deadline]);
+    await this.commit();
+    this.logger.log({ msg: 'rebalance: drained and committed before re-joining', in_flight_before: pending, still_running: this.works.size, ms: Date.now() - started });
+  }
+
+  /** Sets aside a message whose work failed for good, so that its offset can move on. */
+  private async giveUp(topic: string, partition: number, message: KafkaMessage, err: unknown): Promise<void> {
+    // The last non-empty line says the most (Prisma's messages open with the call site).
+    const text = (err as Error)?.message ?? String(err);
+    const reason = `${this.opts.groupId}: ${text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? 'failed'}`;
+    this.logger.error({ msg: 'work failed for good; setting the message aside', topic, partition, offset: message.offset, reason });
+    if (this.opts.handler.setAside) await this.opts.handler.setAside(topic, partition, message, reason);
+    else await this.kafka.setAside(topic, partition, message, reason);
   }
 
   private pauseUntil(topic: string, partition: number, when: number): void {
@@ -118,7 +201,14 @@ export class TrackedConsumer {
       key,
       setTimeout(() => {
         this.resumeTimers.delete(key);
-        if (!this.stopping) consumer.resume([{ topic, partitions: [partition] }]);
+        if (this.stopping) return;
+        // A timer callback must never throw: the consumer may be restarting or already replaced
+        // (a new member starts with nothing paused).
+        try {
+          consumer.resume([{ topic, partitions: [partition] }]);
+        } catch (err) {
+          this.logger.warn(`resume of ${key} skipped: ${(err as Error).message}`);
+        }
       }, Math.max(0, when - Date.now())),
     );
   }
@@ -155,16 +245,13 @@ export class TrackedConsumer {
     }
   }
 
-  inFlight(): number {
-    return this.works.size;
-  }
-
   /**
    * Graceful stop: fetch nothing more, let in-flight work finish (up to `drainMs`), commit what is
    * finished, then leave the group. Work still running after the deadline stays uncommitted.
    */
   async stop(drainMs: number): Promise<void> {
     this.stopping = true;
+    this.state = 'stopped';
     this.clearResumeTimers();
     const consumer = this.consumer;
     if (!consumer) return;

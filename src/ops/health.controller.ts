@@ -24,11 +24,24 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** 200 only when PostgreSQL and Kafka both answer; 503 with the failing one named otherwise. */
+  /**
+   * 200 only when PostgreSQL and Kafka both answer and every consumer group of this process runs;
+   * 503 naming what fails otherwise (a group that crashed and is being restarted is named with its
+   * last error).
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.probe('postgres', () => this.prisma.ping()), () => this.probe('kafka', () => this.kafka.ping())]);
+    return this.health.check([
+      () => this.probe('postgres', () => this.prisma.ping()),
+      () => this.probe('kafka', () => this.kafka.ping()),
+      ...this.kafka.consumerHealth.all().map((c) => () => {
+        const check = this.indicator.check(`consumer:${c.group}`);
+        if (c.state === 'running' || c.state === 'stopped') return check.up({ state: c.state });
+        const since = c.downSince ? new Date(c.downSince).toISOString() : undefined;
+        return check.down({ state: c.state, since, ...(c.lastError ? { last_error: c.lastError.slice(0, 200) } : {}) });
+      }),
+    ]);
   }
 
   private async probe(key: string, fn: () => Promise<void>) {

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import type { AppConfig } from '../config/config.js';
 
 /** Nest's level names to pino's. */
-const PINO_LEVEL: Record<AppConfig['logLevel'], string> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
+const PINO_LEVEL: Record<AppConfig['logLevel'], string> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', info: 'info', debug: 'debug', verbose: 'trace', trace: 'trace' };
 
 /**
  * Paths pino replaces with "[redacted]" wherever they appear: credentials on requests, and any field

@@ -3,17 +3,19 @@ import { SecretBox } from '../common/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { EventType } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { effectiveSecrets } from './secret-rotation.js';
+import { effectiveSecrets, type StoredSecrets } from './secret-rotation.js';
 
 export interface Subscription {
   id: string;
   tenantId: string;
   url: string;
   events: ReadonlySet<string>;
-  /** The webhook secret as UTF-8 bytes: the HMAC key (the old secret during a rotation's overlap). */
-  signingKey: Buffer;
+  /** The webhook secret as UTF-8 bytes: the HMAC key (the old secret during a rotation's overlap). Null when it cannot be decrypted (see `unusable`). */
+  signingKey: Buffer | null;
   /** During a rotation's overlap: the new secret's bytes (see secret-rotation.ts). */
   nextSigningKey?: Buffer;
+  /** Why this webhook cannot be delivered to (its secret does not open with RIFT_SECRET_KEY). */
+  unusable?: string;
   /** Disabled webhooks get no deliveries; their jobs in the tiers go to the DLQ (webhook_disabled). */
   disabled: boolean;
 }
@@ -22,8 +24,6 @@ interface Entry {
   exists: boolean;
   webhooks: Subscription[];
   expires: number;
-  /** Set when a secret cannot be opened (RIFT_SECRET_KEY changed?): that tenant's lookups fail and are retried. */
-  error?: string;
 }
 
 /** How long past its TTL a cached tenant is still used while PostgreSQL does not answer. */
@@ -60,11 +60,10 @@ export class WebhookDirectory {
       try {
         entry = await this.load(tenantId);
       } catch (err) {
-        if (!hit || hit.error || hit.expires + STALE_IF_ERROR_MS <= now) throw err;
+        if (!hit || hit.expires + STALE_IF_ERROR_MS <= now) throw err;
         entry = hit;
       }
     }
-    if (entry.error) throw new Error(entry.error);
     return entry.exists ? entry.webhooks : null;
   }
 
@@ -74,8 +73,15 @@ export class WebhookDirectory {
     return all && all.filter((w) => w.events.has(type) && !w.disabled);
   }
 
-  /** The webhook as it is now (within the TTL, disabled or not), or null once deleted. */
+  /**
+   * The webhook as it is now (disabled or not), or null once deleted. A webhook missing from the cached view is looked
+   * up again in the database before null is believed: with several dispatchers, a webhook created a
+   * moment ago may be newer than this one's cache, and a null drops a delivery.
+   */
   async webhook(tenantId: string, webhookId: string): Promise<Subscription | null> {
+    const cached = (await this.tenant(tenantId))?.find((w) => w.id === webhookId);
+    if (cached) return cached;
+    this.cache.delete(tenantId);
     return (await this.tenant(tenantId))?.find((w) => w.id === webhookId) ?? null;
   }
 
@@ -114,31 +120,32 @@ export class WebhookDirectory {
     const expires = Date.now() + this.config.delivery.cacheTtlMs;
     const out = new Map<string, Entry>(tenantIds.map((id) => [id, { exists: false, webhooks: [], expires }]));
     for (const t of rows) {
-      try {
-        out.set(t.id, {
-          exists: true,
-          expires,
-          webhooks: t.webhooks.map((w) => {
-            const secrets = effectiveSecrets(w, new Date());
-            return {
-              id: w.id,
-              tenantId: t.id,
-              url: w.url,
-              events: new Set(w.events),
-              signingKey: Buffer.from(this.box.open(secrets.current, w.id), 'utf8'),
-              nextSigningKey: secrets.next === undefined ? undefined : Buffer.from(this.box.open(secrets.next, w.id), 'utf8'),
-              disabled: w.disabledAt !== null,
-            };
-          }),
-        });
-      } catch {
-        // One tenant's unreadable secret must not hold up the others loaded in the same query.
-        out.set(t.id, { exists: true, expires: 0, webhooks: [], error: `a webhook secret of tenant ${t.id} cannot be decrypted with RIFT_SECRET_KEY` });
-      }
+      out.set(t.id, {
+        exists: true,
+        expires,
+        webhooks: t.webhooks.map((w) => ({
+          id: w.id, tenantId: t.id, url: w.url, events: new Set(w.events), disabled: w.disabledAt !== null, ...this.openSecrets(w),
+        })),
+      });
     }
     for (const [id, e] of out) this.cache.set(id, e);
     if (this.cache.size > 50_000) this.evictExpired();
     return out;
+  }
+
+  /**
+   * A secret that does not open (RIFT_SECRET_KEY changed, a row copied by hand) makes only its own
+   * webhook unusable: its deliveries are dead-lettered with the reason (replayable once the key is
+   * fixed), and nothing else waits for it.
+   */
+  private openSecrets(w: StoredSecrets & { id: string }): Pick<Subscription, 'signingKey' | 'nextSigningKey' | 'unusable'> {
+    const secrets = effectiveSecrets(w, new Date());
+    try {
+      const open = (sealed: string) => Buffer.from(this.box.open(sealed, w.id), 'utf8');
+      return { signingKey: open(secrets.current), nextSigningKey: secrets.next === undefined ? undefined : open(secrets.next) };
+    } catch {
+      return { signingKey: null, unusable: 'secret_undecryptable' };
+    }
   }
 
   /** Unknown tenant ids (from bad input) must not grow the cache without bound. */

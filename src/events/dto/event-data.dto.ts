@@ -3,17 +3,19 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
+import { IsRfc3339 } from '../../common/rfc3339.js';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
+
 /** Link ids are slugs like "summer-sale". */
 export const LINK_ID = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
 
@@ -35,8 +37,8 @@ abstract class EventDataBase {
   @IsDefined() @IsString() @Matches(LINK_ID, { message: 'link_id must be 1-128 characters of letters, digits, . _ ~ -, starting with a letter or digit' })
   link_id!: string;
 
-  @ApiProperty({ example: '2026-03-24T15:00:00Z' })
-  @IsDefined() @IsISO8601({ strict: true }, { message: 'timestamp must be an ISO-8601 date-time' })
+  @ApiProperty({ example: '2026-03-24T15:00:00Z', description: 'RFC 3339 date-time; delivered and stored in UTC with Z, fractional seconds kept only when given' })
+  @IsDefined() @IsRfc3339()
   timestamp!: string;
 }
 
@@ -77,10 +79,11 @@ export class ConversionEventData extends EventDataBase {
   @IsOptional() @IsString() @MaxLength(256)
   user_id?: string | null;
 
-  @ApiPropertyOptional({ example: 10000, description: 'with currency, for revenue-bearing conversion types only' })
+  @ApiPropertyOptional({ example: 10000, maximum: Number.MAX_SAFE_INTEGER, description: 'with currency, for revenue-bearing conversion types only; a safe integer (at most 2^53 - 1): larger values are set aside, never rounded' })
   @ValidateIf((o: ConversionEventData) => o.amount_cents !== undefined || o.currency !== undefined)
   @IsDefined({ message: 'amount_cents and currency must be given together' })
   @IsInt({ message: 'amount_cents must be an integer' }) @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'amount_cents must be at most 9007199254740991 (2^53 - 1)' })
   amount_cents?: number;
 
   @ApiPropertyOptional({ example: 'usd', description: 'ISO-4217 code in lowercase; with amount_cents' })
@@ -89,7 +92,7 @@ export class ConversionEventData extends EventDataBase {
   @Matches(/^[a-z]{3}$/, { message: 'currency must be a 3-letter lowercase ISO-4217 code' })
   currency?: string;
 
-  @ApiPropertyOptional({ example: { tx_hash: '0xabc...' } })
+  @ApiPropertyOptional({ example: { tx_hash: '0xabc...' }, description: 'any JSON object, nested at most 30 levels; numbers are delivered as JSON parsing gives them (IEEE-754 doubles: integers past 2^53 lose digits, send them as strings)' })
   @IsOptional() @IsObject()
   metadata?: Record<string, unknown>;
 }

@@ -1,18 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsRfc3339 } from '../../common/rfc3339.js';
 import { EVENT_TYPES } from '../../kafka/topics.js';
 import { LINK_ID } from './event-data.dto.js';
 
-const ISO = { strict: true } as const;
-
 export class StatsQueryDto {
-  @ApiPropertyOptional({ example: '2026-03-01T00:00:00Z', description: 'count events at or after this time (ISO-8601)' })
-  @IsOptional() @IsISO8601(ISO, { message: 'from must be an ISO-8601 date-time' })
+  @ApiPropertyOptional({ example: '2026-03-01T00:00:00Z', description: 'count events at or after this time (RFC 3339)' })
+  @IsOptional() @IsRfc3339()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z', description: 'count events before this time (ISO-8601)' })
-  @IsOptional() @IsISO8601(ISO, { message: 'to must be an ISO-8601 date-time' })
+  @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z', description: 'count events before this time (RFC 3339)' })
+  @IsOptional() @IsRfc3339()
   to?: string;
 }
 
@@ -26,7 +25,7 @@ export class EventsQueryDto {
   type?: string;
 
   @ApiPropertyOptional({ example: '2026-03-24T00:00:00Z', description: 'only events whose timestamp is at or after this' })
-  @IsOptional() @IsISO8601(ISO, { message: 'since must be an ISO-8601 date-time' })
+  @IsOptional() @IsRfc3339()
   since?: string;
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
@@ -46,9 +45,9 @@ export class LinkStatsDto {
   @ApiProperty({ example: 87, description: 'attributed installs' }) attributions!: number;
   @ApiProperty({ example: 12 }) conversions!: number;
   @ApiProperty({ example: { deposit: { count: 9, amount_cents: { usd: 90000 } }, signup: { count: 3, amount_cents: {} } } })
-  conversions_by_type!: Record<string, { count: number; amount_cents: Record<string, number> }>;
-  @ApiProperty({ example: { usd: 90000 }, description: 'amount_cents summed per currency' })
-  revenue!: Record<string, number>;
+  conversions_by_type!: Record<string, { count: number; amount_cents: Record<string, number | string> }>;
+  @ApiProperty({ example: { usd: 90000 }, description: 'amount_cents summed per currency; a sum past 2^53 - 1 is given as a string of decimal digits so that no digit is lost' })
+  revenue!: Record<string, number | string>;
   @ApiProperty({ example: '2026-03-24T15:00:00.000Z', nullable: true, type: String }) first_event_at!: string | null;
   @ApiProperty({ example: '2026-03-30T09:12:44.120Z', nullable: true, type: String }) last_event_at!: string | null;
 }
