@@ -23,7 +23,13 @@ describe('platform', () => {
     try {
       const ready = (await (await fetch(`${svc.url}/health/ready`)).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(ready.status).toBe('ok');
-      expect(ready.details).toEqual({ postgres: { status: 'up' }, kafka: { status: 'up' } });
+      // Every consumer group of the all role is named, and runs.
+      const groups = ['dispatcher', 'dispatcher-retry', 'event-store', 'attempt-log'].map((g) => `consumer:${prefix}-${g}`);
+      expect(ready.details).toEqual({
+        postgres: { status: 'up' },
+        kafka: { status: 'up' },
+        ...Object.fromEntries(groups.map((g) => [g, { status: 'up', state: 'running' }])),
+      });
       expect((await fetch(`${svc.url}/health/live`)).status).toBe(200);
       const spec = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(spec.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
