@@ -168,5 +168,13 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     const bad = await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/test`, { event: 'purchase' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body.message)).toContain('event must be one of');
+
+    // A secret sealed under another RIFT_SECRET_KEY: a 409 naming the problem, never a 500.
+    const t2 = createTenant(env);
+    const sealedElsewhere = await registerWebhook(svc, t2.api_key, receiver.url('/test2'), ['click']);
+    await db.query(`UPDATE webhooks SET secret_ciphertext = $1 WHERE id = $2`, [Buffer.alloc(12 + 16 + 64, 7).toString('base64'), sealedElsewhere.id]);
+    const undecryptable = await api(svc, t2.api_key, 'POST', `/v1/webhooks/${sealedElsewhere.id}/test`, { event: 'click' });
+    expect(undecryptable.status).toBe(409);
+    expect(undecryptable.body.message).toContain('cannot be decrypted');
   });
 });

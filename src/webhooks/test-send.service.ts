@@ -66,11 +66,7 @@ export class TestSendService {
       this.metrics.testSends.inc({ result: 'rate_limited' });
       throw new TestSendRateLimited(wait, this.config.delivery.testSendsPerMinute);
     }
-    const secrets = effectiveSecrets(row, new Date());
-    const keys = {
-      signingKey: Buffer.from(this.webhooks.box.open(secrets.current, id), 'utf8'),
-      nextSigningKey: secrets.next === undefined ? undefined : Buffer.from(this.webhooks.box.open(secrets.next, id), 'utf8'),
-    };
+    const keys = this.signingKeys(row);
     const validated = validateEventData(type, exampleData(type, tenantId));
     if (!validated.ok) throw new Error(`the example ${type} event is invalid: ${validated.reason}`);
     const eventId = newObjectId();
@@ -99,5 +95,16 @@ export class TestSendService {
       error: result.error ?? null,
       response_body: result.body ? result.body.toString('utf8') : null,
     };
+  }
+
+  /** The keys deliveries use now; a secret that does not open (RIFT_SECRET_KEY changed) is a 409, not a 500. */
+  private signingKeys(row: Parameters<typeof effectiveSecrets>[0] & { id: string }): { signingKey: Buffer; nextSigningKey?: Buffer } {
+    const secrets = effectiveSecrets(row, new Date());
+    try {
+      const open = (sealed: string) => Buffer.from(this.webhooks.box.open(sealed, row.id), 'utf8');
+      return { signingKey: open(secrets.current), nextSigningKey: secrets.next === undefined ? undefined : open(secrets.next) };
+    } catch {
+      throw new ApiError(HttpStatus.CONFLICT, 'Conflict', `the secret of webhook ${row.id} cannot be decrypted with the service's RIFT_SECRET_KEY; rotate it with {"overlap_seconds": 0}`);
+    }
   }
 }
