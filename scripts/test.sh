@@ -37,6 +37,12 @@ bash scripts/check-compose.sh
 say "Prometheus for the scrape test"
 bash scripts/ensure-prometheus.sh
 
+say "kcat and python3-confluent-kafka for the non-Node producer test"
+bash scripts/ensure-producer-clients.sh
+
+say "AsyncAPI document (docs/asyncapi.json) with @asyncapi/parser"
+node scripts/check-asyncapi.mjs docs/asyncapi.json
+
 say "running tests"
 # --forceExit: a failed test must not leave the run hanging on a service it could not stop (the
 # services themselves are killed when the test process exits, see test/support/service.ts).

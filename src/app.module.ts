@@ -5,6 +5,7 @@ import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { apiValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ContractModule } from './contract/contract.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { EventsApiModule, EventsModule, EventStoreModule } from './events/events.module.js';
 import { KafkaModule, TopicsAtBoot } from './kafka/kafka.module.js';
@@ -12,6 +13,8 @@ import { loggingModule } from './ops/logging.js';
 import { MetricsModule } from './ops/metrics.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PrismaModule } from './prisma/prisma.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RecoverApiModule } from './recover/recover.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -32,9 +35,9 @@ export class AppModule {
         PrismaModule,
         KafkaModule,
         MetricsModule,
-        OpsModule,
+        OpsModule.forConfig(config),
         EventsModule,
-        ...(api ? [TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule] : []),
+        ...(api ? [RateLimitModule, ContractModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
         ...(dispatcher ? [DeliveryModule, EventStoreModule, AttemptLogModule] : []),
       ],
       providers: [

@@ -7,6 +7,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { loadConfig, type AppConfig } from './config/config.js';
 import { ConfigError } from './config/env.schema.js';
+import { startOpsServer } from './ops/ops-server.js';
 
 export function setupOpenApi(app: NestExpressApplication): void {
   const doc = new DocumentBuilder()
@@ -25,6 +26,9 @@ export async function bootstrap(config: AppConfig): Promise<NestExpressApplicati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   app.disable('x-powered-by');
+  // Only the configured proxies' X-Forwarded-For names the client (rate limits, logs); by default the
+  // socket's address does, so a client cannot pick its own IP with a header.
+  app.set('trust proxy', config.http.trustProxy);
   app.useBodyParser('json', { limit: '64kb' });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   if (config.role !== 'dispatcher') setupOpenApi(app);
@@ -35,6 +39,10 @@ export async function bootstrap(config: AppConfig): Promise<NestExpressApplicati
   server.headersTimeout = 66_000;
   await app.listen(config.http.port, '0.0.0.0');
   Logger.log(`rift-webhooks (${config.role}) listening on :${config.http.port}`, 'Main');
+  if (config.http.opsPort !== config.http.port) {
+    await startOpsServer(app, config.http.opsPort);
+    Logger.log(`/metrics and /health on the operator port :${config.http.opsPort}`, 'Main');
+  }
   return app;
 }
 

@@ -173,6 +173,36 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
     expect(new Set(rows.map((r) => r.id))).toEqual(ids);
   });
 
+  it('sets aside a reference to a retry job too large for the broker, and keeps going', async () => {
+    // A second service whose events may be up to 1,000,000 bytes: a ~950 KB conversion made of
+    // quotes is delivered once (503), and its retry job (the body escaped again: ~1.9 MB) cannot be
+    // produced. A reference goes to the invalid-events topic instead; nothing waits for it.
+    const big = new ServiceProcess({ ...env, EVENT_MAX_BYTES: '1000000', RIFT_TOPIC_PREFIX: `${prefix}-big`, PORT: '' });
+    await big.start();
+    try {
+      const t = createTenant(env, 'big');
+      await registerWebhook(big, t.api_key, receiver.url('/big'), ['conversion']);
+      receiver.script('/big', () => ({ status: 503 }));
+      const eventId = hex24();
+      const value = `{"event_id":"${eventId}","tenant_id":"${t.tenant_id}","link_id":"big","conversion_type":"deposit","metadata":{"q":"${'\\"'.repeat(470_000)}"},"timestamp":"2026-03-24T15:00:00Z"}`;
+      expect(Buffer.byteLength(value)).toBeGreaterThan(900_000);
+      await produceRaw(`${prefix}-big.events.conversion`, [{ key: t.tenant_id, value }]);
+      const ref = await waitFor(async () => (await readTopic(`${prefix}-big.events.invalid`, { settleMs: 500 })).find((m) => m.headers?.['rift-reference']?.toString() === 'true'), { what: 'the reference set aside', timeoutMs: 60_000, intervalMs: 1_000 });
+      expect(ref.headers?.['rift-target-topic']?.toString()).toBe(`${prefix}-big.webhooks.retry.200ms`);
+      expect(Number(ref.headers?.['rift-size-bytes']?.toString())).toBeGreaterThan(1_000_000);
+      expect(ref.value!.length).toBe(1024);
+      expect(receiver.on('/big').length).toBe(1);
+      // Stored all the same, and the service is still ready and delivering.
+      await waitFor(async () => (await api(big, t.api_key, 'GET', '/v1/links/big/stats')).body?.conversions === 1, { what: 'the big event counted' });
+      receiver.script('/big', () => ({ status: 200 }));
+      await produceRaw(`${prefix}-big.events.conversion`, [{ key: t.tenant_id, value: `{"tenant_id":"${t.tenant_id}","link_id":"big","conversion_type":"deposit","timestamp":"2026-03-24T15:00:00Z"}` }]);
+      await waitFor(() => receiver.on('/big').length === 2, { what: 'the next event delivered' });
+      expect((await fetch(`${big.url}/health/ready`)).status).toBe(200);
+    } finally {
+      await big.stop();
+    }
+  });
+
   it('sums amounts past 2^63 in the stats without an error, exactly', async () => {
     const t = createTenant(env, 'rich');
     const events = Array.from({ length: 1100 }, () => ({

@@ -2,13 +2,12 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ApiError, notFound } from '../common/errors.js';
 import { OBJECT_ID } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { NothingToRequeueInto, requeue } from '../delivery/requeue.js';
+import { NothingToRequeueInto } from '../delivery/requeue.js';
 import { CursorCodec } from '../events/cursor.js';
-import { isoSeconds } from '../events/event-schema.js';
-import { KafkaService } from '../kafka/kafka.service.js';
 import { type EventType, Topics } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { assertEnabled } from '../webhooks/webhooks.service.js';
+import { ManualDeliveries } from '../recover/manual-deliveries.js';
 import { AttemptLogStore } from './attempt-log.store.js';
 import type { DeliveriesPageDto, DeliveriesQueryDto, RetryQueuedDto } from './deliveries.dto.js';
 
@@ -20,7 +19,7 @@ export class DeliveriesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly store: AttemptLogStore,
-    private readonly kafka: KafkaService,
+    private readonly manual: ManualDeliveries,
     private readonly topics: Topics,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -47,7 +46,8 @@ export class DeliveriesService {
 
   /**
    * Sends a stored event to one of the tenant's webhooks again, as a new delivery with the whole retry
-   * schedule. The body is rebuilt from the event store (same data, a new `timestamp`).
+   * schedule. The body is rebuilt from the event store (same data, a new `timestamp`). While an
+   * earlier manual delivery of the same event to the same webhook is pending, a 409 names it.
    */
   async retry(tenantId: string, webhookId: string, eventId: string): Promise<RetryQueuedDto> {
     const webhook = await this.webhook(tenantId, webhookId);
@@ -59,12 +59,18 @@ export class DeliveriesService {
     if (!webhook.events.includes(event.type)) {
       throw new ApiError(HttpStatus.NOT_FOUND, 'Not Found', `event ${eventId} is a ${event.type} event and webhook ${webhookId} does not subscribe to ${event.type}`);
     }
-    const data = typeof event.data === 'string' ? (JSON.parse(event.data) as unknown) : event.data;
-    const body = JSON.stringify({ event: event.type, timestamp: isoSeconds(new Date()), data });
+    if (!this.topics.tiers[0]) throw new ApiError(HttpStatus.CONFLICT, 'Conflict', new NothingToRequeueInto().message);
+    const now = new Date();
+    const [id] = await this.prisma.$transaction(async (tx) => {
+      if (!(await this.manual.lockWebhook(tx, tenantId, webhookId))) throw notFound('webhook');
+      const pending = await this.manual.pending(tx, webhookId, eventId);
+      if (pending) throw this.manual.conflict(eventId, pending);
+      return this.manual.record(tx, [{ tenantId, webhookId, eventId, kind: 'retry', queuedAt: now }]);
+    });
     try {
-      await requeue(this.kafka, this.topics, { webhook_id: webhookId, tenant_id: tenantId, event_id: eventId, event_type: event.type, body, history: [] });
+      await this.manual.enqueue(tenantId, webhookId, { id: eventId, type: event.type, data: event.data }, now);
     } catch (err) {
-      if (err instanceof NothingToRequeueInto) throw new ApiError(HttpStatus.CONFLICT, 'Conflict', err.message);
+      await this.prisma.$executeRawUnsafe('DELETE FROM manual_deliveries WHERE id = $1', id);
       throw err;
     }
     return { webhook_id: webhookId, event_id: eventId, status: 'queued' };

@@ -6,12 +6,13 @@ import { KafkaModule } from '../kafka/kafka.module.js';
 import { DeadLetters } from '../delivery/dead-letters.js';
 import { ConsumerLag } from '../ops/consumer-lag.js';
 import { PrismaModule } from '../prisma/prisma.module.js';
+import { RecoverCoreModule } from '../recover/recover.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 
 /** The same modules the service runs, without HTTP or consumers. */
 @Module({})
 export class CliModule {
   static forConfig(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), PrismaModule, KafkaModule, TenantsModule, EventsModule], providers: [ConsumerLag, DeadLetters] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), PrismaModule, KafkaModule, TenantsModule, EventsModule, RecoverCoreModule], providers: [ConsumerLag, DeadLetters] };
   }
 }

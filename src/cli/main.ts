@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type LoggerService } from '@nestjs/common';
+import { HttpException, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,8 @@ import { PrismaService } from '../prisma/prisma.service.js';
 import { listWebhooks, webhooksTable } from './webhooks-list.js';
 import { DeadLetters, type DeadLetterFilter } from '../delivery/dead-letters.js';
 import { OBJECT_ID } from '../common/ids.js';
+import { isRfc3339 } from '../common/rfc3339.js';
+import { RecoverService } from '../recover/recover.service.js';
 
 const USAGE = `rift: operate Rift Webhooks
 
@@ -29,6 +31,12 @@ const USAGE = `rift: operate Rift Webhooks
   rift dlq replay [--webhook <id>] [--since <time>] [--dry-run]
                                        requeue them into the first attempt (skips deleted webhooks and
                                        entries replayed before); prints how many were replayed
+  rift recover --webhook <id> --since <time> [--until <time>]
+                                       send again every event of [since, until) the webhook has not
+                                       received (as POST /v1/webhooks/{id}/recover; time: RFC 3339, or
+                                       30m / 6h / 2d ago); prints {"recover_id","matched","skipped_in_flight"}
+  rift recover status <recover-id> --webhook <id>
+                                       its progress: queued, sent, delivered, failed
   rift publish <click|attribution|conversion> --tenant <id> --link <id> [fields]
        fields: --timestamp --event-id --user-agent --referer --platform --install-id --app-version
                --conversion-type --user-id --source-id --amount-cents --currency --metadata <json>
@@ -61,6 +69,7 @@ async function run(argv: string[]): Promise<void> {
       watch: { type: 'boolean' },
       webhook: { type: 'string' },
       since: { type: 'string' },
+      until: { type: 'string' },
       'dry-run': { type: 'boolean' },
       disabled: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -136,6 +145,15 @@ async function run(argv: string[]): Promise<void> {
         else process.stderr.write(`${report.dry_run ? 'would replay' : 'replayed'} ${report.replayed} of ${report.matched} matching (${report.already_replayed} replayed before, ${report.skipped_deleted_webhook} of deleted webhooks skipped)\n`);
         return out(report);
       }
+      case 'recover': {
+        const webhook = webhookFlag(values);
+        if (typeof values.since !== 'string') throw new UsageError('recover needs --since <time>');
+        const until = typeof values.until === 'string' ? rfc3339Flag('until', values.until) : undefined;
+        return out(await app.get(RecoverService).start(null, webhook, rfc3339Flag('since', values.since), until));
+      }
+      case 'recover status':
+        if (!arg) throw new UsageError('recover status needs a recover id');
+        return out(await app.get(RecoverService).progress(null, webhookFlag(values), arg));
       case 'key revoke':
         if (!arg) throw new UsageError('key revoke needs a key id or key prefix');
         return out({ revoked: await tenants.revokeKey(arg) });
@@ -173,6 +191,19 @@ function dlqFilter(v: Record<string, string | boolean | undefined>): DeadLetterF
   return filter;
 }
 
+function webhookFlag(v: Record<string, string | boolean | undefined>): string {
+  if (typeof v.webhook !== 'string' || !OBJECT_ID.test(v.webhook)) throw new UsageError('--webhook <id> is required: a webhook id (24 lowercase hex characters)');
+  return v.webhook;
+}
+
+/** An RFC 3339 time as given, or a duration ago (30m, 6h, 2d) as one. */
+function rfc3339Flag(flag: string, value: string): string {
+  const rel = RELATIVE.exec(value);
+  if (rel) return new Date(Date.now() - Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS]).toISOString();
+  if (!isRfc3339(value)) throw new UsageError(`--${flag} must be an RFC 3339 time (2026-03-24T15:00:00Z) or a duration like 30m, 6h, 2d`);
+  return value;
+}
+
 function publishData(type: EventType, v: Record<string, string | boolean | undefined>): Record<string, unknown> {
   const data: Record<string, unknown> = { tenant_id: v.tenant, link_id: v.link, timestamp: v.timestamp ?? new Date().toISOString() };
   const copy = (flag: string, field: string) => v[flag] !== undefined && (data[field] = v[flag]);
@@ -206,6 +237,11 @@ run(process.argv.slice(2)).then(
   (err: unknown) => {
     const known = err instanceof UsageError || err instanceof TenantError || err instanceof InvalidEventError || err instanceof ConfigError
       || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (err instanceof HttpException) {
+      // The API's own answer (400 range rules, 404, 409 a recovery still running), as JSON.
+      process.stderr.write(`rift: ${JSON.stringify(err.getResponse())}\n`);
+      process.exit(err.getStatus() < 500 ? 2 : 1);
+    }
     process.stderr.write(`rift: ${(err as Error).message}\n`);
     if (err instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
     if (!known) process.stderr.write(`${(err as Error).stack ?? ''}\n`);

@@ -1,7 +1,10 @@
-import { ValidateBy } from 'class-validator';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
 
-/** RFC 3339 `date-time` (section 5.6): full date, `T`, full time with optional fraction, `Z` or a numeric offset. */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+/**
+ * RFC 3339 `date-time` (section 5.6): full date, `T`, full time with optional fraction, `Z` or a
+ * numeric offset. Shared by every field that takes a date-time (input topics, API, CLI, AsyncAPI).
+ */
+export const RFC3339_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 export type Rfc3339 = { ok: true; utc: string; ms: number } | { ok: false; reason: string };
 
@@ -14,7 +17,7 @@ export type Rfc3339 = { ok: true; utc: string; ms: number } | { ok: false; reaso
  * outside the years 0001-9999 once in UTC (PostgreSQL has no year 0; the format has 4 digits).
  */
 export function parseRfc3339(input: string, field = 'timestamp'): Rfc3339 {
-  const m = RFC3339.exec(input);
+  const m = RFC3339_PATTERN.exec(input);
   if (!m) return { ok: false, reason: `${field} must be an RFC 3339 date-time such as 2026-03-24T15:00:00Z` };
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const fraction = m[7] ?? '';
@@ -38,16 +41,31 @@ function daysIn(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+/** True for a date-time parseRfc3339 accepts. */
+export function isRfc3339(value: unknown): value is string {
+  return typeof value === 'string' && parseRfc3339(value).ok;
+}
+
+/** The epoch milliseconds of an accepted RFC 3339 date-time (NaN otherwise). */
+export function rfc3339Millis(value: string): number {
+  const r = parseRfc3339(value);
+  return r.ok ? r.ms : NaN;
+}
+
 /** class-validator decorator: an RFC 3339 date-time string (see parseRfc3339); the message says what is wrong. */
-export const IsRfc3339 = () =>
-  ValidateBy({
-    name: 'isRfc3339',
-    validator: {
-      validate: (v: unknown, args) => typeof v === 'string' && parseRfc3339(v, args?.property).ok,
-      defaultMessage: (args) => {
-        const v = args?.value;
-        const r = typeof v === 'string' ? parseRfc3339(v, args?.property) : undefined;
-        return r && !r.ok ? r.reason : `${args?.property ?? 'value'} must be an RFC 3339 date-time string`;
+export function IsRfc3339(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isRfc3339',
+      validator: {
+        validate: (v: unknown, args) => typeof v === 'string' && parseRfc3339(v, args?.property).ok,
+        defaultMessage: (args) => {
+          const v = args?.value;
+          const r = typeof v === 'string' ? parseRfc3339(v, args?.property) : undefined;
+          return r && !r.ok ? r.reason : `${args?.property ?? 'value'} must be an RFC 3339 date-time, e.g. 2026-03-24T15:00:00Z`;
+        },
       },
     },
-  });
+    options,
+  );
+}

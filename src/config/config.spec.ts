@@ -36,6 +36,12 @@ describe('loadConfig', () => {
     expect(message).not.toContain('nope');
   });
 
+  it('takes pino\'s level names (the ones the JSON lines carry) as well as Nest\'s', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    for (const level of ['info', 'trace', 'log', 'verbose', 'warn']) expect(loadConfig({ RIFT_SECRET_KEY: key, LOG_LEVEL: level }).logLevel).toBe(level);
+    expect(() => loadConfig({ RIFT_SECRET_KEY: key, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/);
+  });
+
   it('parses booleans, lists and a base64 key', () => {
     const c = loadConfig({ RIFT_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'), WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', KAFKA_BROKERS: 'a:1,b:2', WEBHOOK_RETRY_SCHEDULE: '0, 0.2,0.5' });
     expect(c.delivery.allowPrivateNetworks).toBe(true);

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { ConfigError, EnvironmentVariables, validateEnvironment } from './env.schema.js';
 
 export type Role = 'api' | 'dispatcher' | 'all';
@@ -5,7 +6,14 @@ export type Role = 'api' | 'dispatcher' | 'all';
 /** The typed, nested configuration every module reads; built once from the environment. */
 export interface AppConfig {
   role: Role;
-  http: { port: number };
+  http: {
+    port: number;
+    /** Port of /metrics and /health/*; equal to `port` when OPS_PORT is unset (one server). */
+    opsPort: number;
+    /** Express' `trust proxy`: the proxies whose X-Forwarded-For names the client, or false. */
+    trustProxy: string[] | false;
+  };
+  rateLimit: { perMinute: number; authFailuresPerMinute: number };
   database: { url: string };
   kafka: {
     brokers: string[];
@@ -53,6 +61,20 @@ export function parseSecretKey(raw: string): Buffer | null {
   return null;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY as a list for Express, false when empty, or a message naming the bad entry. */
+export function parseTrustProxy(raw: string): string[] | false | string {
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  if (entries.length === 0) return false;
+  for (const e of entries) {
+    if (PROXY_NAMES.includes(e)) continue;
+    const ok = e.includes('/') ? (() => { try { ipaddr.parseCIDR(e); return true; } catch { return false; } })() : ipaddr.isValid(e);
+    if (!ok) return `${e} is not an IP address, a CIDR, or one of ${PROXY_NAMES.join(', ')}`;
+  }
+  return entries;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   let vars: EnvironmentVariables | undefined;
@@ -66,12 +88,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.RIFT_SECRET_KEY && !secretKey) {
     problems.push('  - RIFT_SECRET_KEY must be 32 bytes as 64 hex characters or base64');
   }
-  if (problems.length > 0 || !vars || !secretKey) {
+  const trustProxy = vars ? parseTrustProxy(vars.TRUST_PROXY) : false;
+  if (typeof trustProxy === 'string') problems.push(`  - TRUST_PROXY: ${trustProxy}`);
+  if (problems.length > 0 || !vars || !secretKey || typeof trustProxy === 'string') {
     throw new ConfigError(`Invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);
   }
   return {
     role: vars.RIFT_ROLE,
-    http: { port: vars.PORT },
+    http: { port: vars.PORT, opsPort: vars.OPS_PORT ?? vars.PORT, trustProxy },
+    rateLimit: { perMinute: vars.RATE_LIMIT_PER_MINUTE, authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE },
     database: { url: vars.DATABASE_URL },
     kafka: {
       brokers: vars.KAFKA_BROKERS.split(',').map((b) => b.trim()),

@@ -29,6 +29,24 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
+  /** Port of /metrics and /health/* for operators; unset or equal to PORT: both on PORT (no /metrics on PORT otherwise). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  OPS_PORT?: number;
+
+  /** REST requests per minute per API key (per process); 0 turns the limit off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_PER_MINUTE = 300;
+
+  /** Requests per minute per client IP that fail authentication (401) before that IP gets 429s; 0 turns it off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE = 60;
+
+  /** Proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDRs, or loopback, linklocal, uniquelocal. Empty: none (the socket's address is the client). */
+  @IsOptional() @IsString() @Matches(/^\s*$|^[0-9A-Fa-f.:/]+$|^(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:/]+)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:/]+))*$/, {
+    message: 'TRUST_PROXY must be comma-separated IP addresses or CIDRs, or loopback, linklocal, uniquelocal',
+  })
+  TRUST_PROXY = '';
+
   @IsString() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/rift';
 

@@ -1,5 +1,6 @@
-import { CanActivate, createParamDecorator, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import { CanActivate, createParamDecorator, ExecutionContext, HttpStatus, Injectable, Optional } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter.js';
 import { ApiError } from '../common/errors.js';
 import { TenantsService } from './tenants.service.js';
 
@@ -13,13 +14,15 @@ interface AuthedRequest extends Request {
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly tenants: TenantsService) {}
+  constructor(private readonly tenants: TenantsService, @Optional() private readonly failures?: AuthFailureLimiter) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const res = ctx.switchToHttp().getResponse<Response>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const tenantId = match ? await this.tenants.authenticate(match[1]!) : null;
     if (!tenantId) {
+      await this.failures?.failed(req.ip, res);
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'Unauthorized', 'a valid API key is required: Authorization: Bearer rl_live_...');
     }
     req.tenantId = tenantId;
