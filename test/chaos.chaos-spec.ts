@@ -53,7 +53,9 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
   beforeAll(async () => {
     db = await createTestDatabase();
     receiver = await new Receiver().start();
-    env = baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: prefix, KAFKA_SESSION_TIMEOUT_MS: '6000', WEBHOOK_RETRY_SCHEDULE: '0,1,2,4', LOG_LEVEL: 'warn' });
+    env = baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: prefix, KAFKA_SESSION_TIMEOUT_MS: '6000', WEBHOOK_RETRY_SCHEDULE: '0,1,2,4', LOG_LEVEL: 'warn',
+      // Shorter than the 65 s broker outage: the watchdog must not take the outage for a stuck group.
+      CONSUMER_RESTART_GIVE_UP_MS: '30000' });
     apiSvc = await new ServiceProcess({ ...env, RIFT_ROLE: 'api' }).start();
     for (let i = 0; i < TENANTS; i++) {
       const t = createTenant(env, `chaos-${i}`);

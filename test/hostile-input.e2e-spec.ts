@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { api, createTenant, hex24, produceRaw, readTopic, registerWebhook } from './support/fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { metric, metricSum } from './support/metrics.js';
 import { Receiver } from './support/receiver.js';
 import { baseEnv, ServiceProcess, uniquePrefix } from './support/service.js';
 import { waitFor } from './support/wait-for.js';
@@ -117,8 +118,8 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
       conv('', '0000-01-01T00:00:00Z'),
       conv('', '2026-W13-2T15:00:00Z'),
       conv('', '2026-03-24T17:00:00.25+02:00'), // delivered as 2026-03-24T15:00:00.25Z
-      conv(',"user_id":"a\u0000b"'),
-      conv(',"metadata":{"\ud800":1}'),
+      conv(',"user_id":"a\\u0000b"'), // the JSON escape, so that it parses to U+0000
+      conv(',"metadata":{"\\ud800":1}'), // a lone surrogate as a JSON escape (raw, it would be UTF-8-encoded as U+FFFD)
     ];
     sent.push(...known);
     for (const e of known) await produceRaw(`${prefix}.events.conversion`, [{ key: t, value: e.json }]);
@@ -161,6 +162,12 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
     // Both outcomes occur: the generator is not all-valid or all-invalid.
     expect(accounted.got.size).toBeGreaterThan(0);
     expect(accounted.setAside.size).toBeGreaterThan(0);
+    // And every offset behind them is committed: no partition holds on to a message it has finished.
+    await waitFor(async () => {
+      const text = await (await fetch(`${svc.url}/metrics`)).text();
+      if (metric(text, 'rift_kafka_consumer_lag_stale') !== 0 || metric(text, 'rift_kafka_consumer_lag', { group: `${prefix}-dispatcher` }) === undefined) return false;
+      return ['dispatcher', 'event-store'].every((g) => metricSum(text, 'rift_kafka_consumer_lag', { group: `${prefix}-${g}` }) === 0);
+    }, { what: 'the input groups\' lag back to 0', timeoutMs: 60_000, intervalMs: 1_000 });
   });
 
   it('stores exactly the delivered hostile events, and counts them', async () => {

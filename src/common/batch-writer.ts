@@ -60,8 +60,13 @@ export class BatchWriter<T> {
     if (this.pending.length > 0) this.timer = setTimeout(() => this.flush(), 0);
     this.writingItems += batch.length;
     this.writing = this.writing.then(async () => {
-      await this.writeAll(batch);
-      this.writingItems -= batch.length;
+      try {
+        await this.writeAll(batch);
+      } catch (err) {
+        batch.forEach((b) => b.fail(err)); // never leave the chain rejected: later batches must still be written
+      } finally {
+        this.writingItems -= batch.length;
+      }
     });
   }
 

@@ -31,6 +31,7 @@ export class HostResolver {
   private hosts = new Map<string, LookupAddress[]>();
   private hostsMtime = -1;
   private hostsCheckedAt = 0;
+  private hostsRefresh?: Promise<void>;
 
   constructor(private readonly hostsFile = '/etc/hosts') {}
 
@@ -89,10 +90,17 @@ export class HostResolver {
     return addresses;
   }
 
-  private async refreshHosts(): Promise<void> {
-    const now = Date.now();
-    if (now - this.hostsCheckedAt < HOSTS_CHECK_MS) return;
-    this.hostsCheckedAt = now;
+  /** Concurrent lookups share one read of the file (the first ones must not see an empty map). */
+  private refreshHosts(): Promise<void> {
+    if (Date.now() - this.hostsCheckedAt < HOSTS_CHECK_MS) return Promise.resolve();
+    this.hostsRefresh ??= this.readHosts().finally(() => {
+      this.hostsCheckedAt = Date.now();
+      this.hostsRefresh = undefined;
+    });
+    return this.hostsRefresh;
+  }
+
+  private async readHosts(): Promise<void> {
     try {
       const { mtimeMs } = await stat(this.hostsFile);
       if (mtimeMs === this.hostsMtime) return;

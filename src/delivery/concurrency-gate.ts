@@ -35,6 +35,8 @@ export class ConcurrencyGate {
    * slot (and no partition behind it) while they hang.
    */
   private readonly failing = new Set<string>();
+  /** Webhooks whose last attempt timed out or could not connect (not merely stalled). */
+  private readonly unreachable = new Set<string>();
   /** Per webhook: recent attempt duration (EWMA, ms) and until when its parked attempts are booked. */
   private readonly pace = new Map<string, { avgMs: number; bookedUntil: number }>();
 
@@ -107,6 +109,12 @@ export class ConcurrencyGate {
     if (durationMs !== undefined) this.observe(key, durationMs);
     this.caps.set(key, this.minPerKey);
     this.failing.add(key);
+    this.unreachable.add(key);
+  }
+
+  /** The last attempt to this webhook timed out or could not connect: it is failing, not just busy. */
+  isUnreachable(key: string): boolean {
+    return this.unreachable.has(key);
   }
 
   /**
@@ -121,6 +129,7 @@ export class ConcurrencyGate {
   markAnswered(key: string, durationMs?: number): void {
     if (durationMs !== undefined) this.observe(key, durationMs);
     this.failing.delete(key);
+    this.unreachable.delete(key);
     const cap = this.capOf(key);
     if (cap >= this.perKey) return;
     this.caps.set(key, cap + 1);
@@ -141,14 +150,16 @@ export class ConcurrencyGate {
    * How long to park an attempt refused for this webhook: one slot's worth of its time (recent
    * attempt duration / cap; the whole timeout while it is stalled or failing, so that a hanging
    * webhook's backlog is spread out at once instead of cycling through the 1 s tier until its first
-   * timeout is measured) after the attempts already parked. At least `minMs`.
+   * timeout is measured) after the attempts already parked. At least `minMs`. Only a first park
+   * books a slot (`book`); a job parked again keeps its place and waits out the booked time, so
+   * re-parks do not push everyone's bookings further out.
    */
-  parkDelay(key: string, now = Date.now(), minMs = 0): number {
+  parkDelay(key: string, now = Date.now(), minMs = 0, book = true): number {
     let p = this.pace.get(key);
     if (!p) this.pace.set(key, (p = { avgMs: 1_000, bookedUntil: 0 }));
-    const start = Math.max(now, p.bookedUntil);
-    const slotMs = this.failing.has(key) ? Math.max(p.avgMs, this.stalledSlotMs) : p.avgMs;
-    p.bookedUntil = start + slotMs / this.capOf(key);
+    const slotMs = (this.failing.has(key) ? Math.max(p.avgMs, this.stalledSlotMs) : p.avgMs) / this.capOf(key);
+    if (!book) return Math.max(minMs, slotMs, p.bookedUntil - now);
+    p.bookedUntil = Math.max(now, p.bookedUntil) + slotMs;
     return Math.max(minMs, p.bookedUntil - now);
   }
 

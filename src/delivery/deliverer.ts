@@ -33,6 +33,13 @@ const POLICY_ERRORS = new Set(['unsafe_target', 'not_https', 'invalid_url']);
 const STALLED_ATTEMPT_MS = 2_000;
 
 /**
+ * Parks of an attempt to an unreachable webhook (timeouts, refused connections) before the wait counts
+ * as a failed attempt: the long saturation wait is for endpoints that answer, and a hanging one's
+ * backlog should walk its retry schedule, not cycle through the tiers for an hour.
+ */
+const MAX_UNREACHABLE_PARKS = 5;
+
+/**
  * Makes one attempt of a delivery and hands the outcome on: done on a 2xx, else the job goes to the
  * retry tier of its next attempt, or to the DLQ after the last. The returned promise settles only
  * once that hand-off is acknowledged by Kafka (acks=all), which is when its offset may be committed.
@@ -68,7 +75,9 @@ export class Deliverer {
       // the time a slot needs to free up) until it has waited WEBHOOK_MAX_SATURATION_WAIT_MS in all;
       // only then does the wait count as a failed attempt.
       const since = job.saturated_since ?? startedAt.getTime();
-      if (startedAt.getTime() - since < this.maxSaturationWaitMs && (await this.park(job, webhook, since))) return;
+      const waited = startedAt.getTime() - since;
+      const mayWait = this.gate.isUnreachable(webhook.id) ? (job.deferrals ?? 0) < MAX_UNREACHABLE_PARKS : waited < this.maxSaturationWaitMs;
+      if (mayWait && (await this.park(job, webhook, since))) return;
       result = { ok: false, error: 'endpoint_saturated', durationMs: 0 };
     } else {
       const stalled = setTimeout(() => this.gate.markStalled(webhook.id), STALLED_ATTEMPT_MS);
@@ -84,7 +93,10 @@ export class Deliverer {
         release();
       }
     }
-    const sent = (job.sent ?? job.attempts) + (release ? 1 : 0);
+    // Sent: the endpoint answered, or the request may have reached it (a timeout or a reset after
+    // connecting). DNS failures, refused connections and policy refusals sent nothing.
+    const reached = !!release && (result.status !== undefined || result.error === 'timeout' || result.error === 'econnreset' || result.error === 'epipe');
+    const sent = (job.sent ?? job.attempts) + (reached ? 1 : 0);
     const tier = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
     const step = nextStep(result, attempt, this.topics.tiers, Date.now());
     const entry: AttemptRecord = {
@@ -129,7 +141,7 @@ export class Deliverer {
   private async park(job: DeliveryJob, webhook: Subscription, since: number): Promise<boolean> {
     const tiers = this.topics.tiers;
     if (tiers.length === 0) return false;
-    const wait = this.gate.parkDelay(webhook.id);
+    const wait = this.gate.parkDelay(webhook.id, Date.now(), 0, (job.deferrals ?? 0) === 0);
     const tier = tiers.find((t) => t.delayMs >= wait) ?? tiers[tiers.length - 1]!;
     const deferrals = (job.deferrals ?? 0) + 1;
     this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'deferred' });

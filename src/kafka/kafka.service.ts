@@ -112,7 +112,9 @@ export class KafkaService implements OnApplicationShutdown {
       try {
         return await this.send(topic, message);
       } catch (err) {
-        if (err instanceof MessageTooLargeError && topic !== this.topics.invalid) {
+        // Not for a reference itself (a first KiB always fits): anything else too large, even on its
+        // way to the invalid-events topic, is replaced by a reference rather than retried for ever.
+        if (err instanceof MessageTooLargeError && message.headers?.['rift-reference'] === undefined) {
           this.logger.error({ msg: 'message too large for the broker; a reference is set aside', topic, bytes: err.bytes, origin });
           return this.sendDurably(this.topics.invalid, tooLargeReference(topic, message, err, origin));
         }

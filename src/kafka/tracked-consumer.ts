@@ -59,6 +59,10 @@ export class TrackedConsumer {
   private downSince?: number = Date.now();
   private lastError?: string;
   private restarting?: Promise<void>;
+  /** A crash kafkajs will not recover from happened while a restart was under way: restart again. */
+  private crashedWhileRestarting = false;
+  /** Restarts since the group last ran, for the backoff between them. */
+  private restarts = 0;
 
   constructor(private readonly kafka: KafkaService, private readonly opts: TrackedConsumerOptions) {
     this.logger = new Logger(`Consumer ${opts.groupId}`);
@@ -91,13 +95,27 @@ export class TrackedConsumer {
    * reported down (not ready); see ConsumerWatchdog for when the process gives up.
    */
   private restart(): void {
-    if (this.stopping || this.restarting) return;
+    if (this.stopping) return;
+    if (this.restarting) {
+      // kafkajs' run() does not throw when the join fails: it reports a crash and returns, so the
+      // restart under way would end as if it had worked.
+      this.crashedWhileRestarting = true;
+      return;
+    }
     this.state = 'restarting';
     this.downSince ??= Date.now();
+    const delay = backoffDelay(++this.restarts, 500, 10_000);
     this.restarting = (async () => {
       await this.consumer?.disconnect().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, delay));
       await this.start();
-    })().finally(() => (this.restarting = undefined));
+    })().finally(() => {
+      this.restarting = undefined;
+      if (this.crashedWhileRestarting) {
+        this.crashedWhileRestarting = false;
+        this.restart();
+      }
+    });
   }
 
   private async run(): Promise<void> {
@@ -110,6 +128,7 @@ export class TrackedConsumer {
       this.trackers = new Map();
       this.state = 'running';
       this.downSince = undefined;
+      this.restarts = 0;
       this.logger.log(`joined group as ${e.payload.memberId}, assigned ${JSON.stringify(e.payload.memberAssignment)}`);
     });
     // A rebalance is starting: commit what is finished now, under the generation that still owns it
@@ -147,7 +166,7 @@ export class TrackedConsumer {
               admission = { work: Promise.reject(err) };
             }
             if ('notBefore' in admission) {
-              this.pauseUntil(batch.topic, batch.partition, admission.notBefore);
+              this.pauseUntil(consumer, batch.topic, batch.partition, admission.notBefore);
               break;
             }
             const end = tracker.begin(BigInt(message.offset));
@@ -178,6 +197,8 @@ export class TrackedConsumer {
     const pending = this.works.size;
     const deadline = new Promise((r) => setTimeout(r, Math.min(REBALANCE_DRAIN_MS, this.kafka.sessionTimeoutMs / 2)).unref());
     await Promise.race([Promise.allSettled([...this.works]), deadline]);
+    // Twice: the first may be a commit already under way, made before the drain finished.
+    await this.commit();
     await this.commit();
     this.logger.log({ msg: 'rebalance: drained and committed before re-joining', in_flight_before: pending, still_running: this.works.size, ms: Date.now() - started });
   }
@@ -192,8 +213,7 @@ export class TrackedConsumer {
     else await this.kafka.setAside(topic, partition, message, reason);
   }
 
-  private pauseUntil(topic: string, partition: number, when: number): void {
-    const consumer = this.consumer!;
+  private pauseUntil(consumer: Consumer, topic: string, partition: number, when: number): void {
     consumer.pause([{ topic, partitions: [partition] }]);
     const key = `${topic}:${partition}`;
     clearTimeout(this.resumeTimers.get(key));

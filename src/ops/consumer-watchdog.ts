@@ -15,6 +15,8 @@ const CHECK_EVERY_MS = 5_000;
 export class ConsumerWatchdog implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ConsumerWatchdog');
   private timer?: NodeJS.Timeout;
+  /** Since when Kafka has answered without a break (undefined while it does not). */
+  private kafkaAnsweringSince?: number;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaService) {}
 
@@ -27,13 +29,18 @@ export class ConsumerWatchdog implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async check(now = Date.now()): Promise<void> {
-    const down = this.kafka.consumerHealth.down(now, this.config.kafka.consumerGiveUpMs);
-    if (down.length === 0) return;
     try {
       await this.kafka.ping();
+      this.kafkaAnsweringSince ??= now;
     } catch {
+      this.kafkaAnsweringSince = undefined;
       return; // Kafka itself is away: wait for it
     }
+    // Counted from the later of the group going down and Kafka answering again: after a long broker
+    // outage the groups get the whole give-up time to re-join before anyone gives up on them.
+    if (now - this.kafkaAnsweringSince! <= this.config.kafka.consumerGiveUpMs) return;
+    const down = this.kafka.consumerHealth.down(now, this.config.kafka.consumerGiveUpMs);
+    if (down.length === 0) return;
     const names = down.map((d) => `${d.group} (${d.state} since ${new Date(d.downSince!).toISOString()}: ${d.lastError ?? 'no error recorded'})`);
     this.logger.fatal(`consumer group(s) could not be restarted for ${this.config.kafka.consumerGiveUpMs} ms while Kafka answers; exiting so that the process is restarted: ${names.join('; ')}`);
     process.exit(1);
