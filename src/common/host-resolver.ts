@@ -93,21 +93,30 @@ export class HostResolver {
   /** Concurrent lookups share one read of the file (the first ones must not see an empty map). */
   private refreshHosts(): Promise<void> {
     if (Date.now() - this.hostsCheckedAt < HOSTS_CHECK_MS) return Promise.resolve();
-    this.hostsRefresh ??= this.readHosts().finally(() => {
-      this.hostsCheckedAt = Date.now();
+    this.hostsRefresh ??= this.readHosts().then((read) => {
+      if (read) this.hostsCheckedAt = Date.now();
       this.hostsRefresh = undefined;
     });
     return this.hostsRefresh;
   }
 
-  private async readHosts(): Promise<void> {
+  /**
+   * True once the file was read (or is known to be absent). Any other failure (too many open files
+   * under load) keeps the previous entries and is tried again at the next lookup: an empty map for
+   * 30 s would send `localhost` to DNS, which does not know it.
+   */
+  private async readHosts(): Promise<boolean> {
     try {
       const { mtimeMs } = await stat(this.hostsFile);
-      if (mtimeMs === this.hostsMtime) return;
-      this.hosts = parseHosts(await readFile(this.hostsFile, 'utf8'));
-      this.hostsMtime = mtimeMs;
-    } catch {
+      if (mtimeMs !== this.hostsMtime) {
+        this.hosts = parseHosts(await readFile(this.hostsFile, 'utf8'));
+        this.hostsMtime = mtimeMs;
+      }
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return false;
       this.hosts = new Map();
+      return true;
     }
   }
 }
