@@ -1,8 +1,10 @@
 // The main job end to end, in the terminal: a tenant registers two webhooks, events of all three
 // types are published to Kafka, the dispatcher signs and delivers them to a local HTTPS receiver
-// (signatures verified with the docs' Node function), and a failing endpoint walks through the
-// retry tiers to the dead-letter topic. Run by `npm run demo` (scripts/demo.sh).
+// (signatures verified with the docs' Node function and with the `standardwebhooks` library), and
+// a failing endpoint walks through the retry tiers to the dead-letter topic. Run by `npm run demo`
+// (scripts/demo.sh).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { freshDatabase } from '../test/support/database.js';
 import { api, readTopic, registerWebhook } from '../test/support/fixtures.js';
 import { Receiver, type ReceivedRequest } from '../test/support/receiver.js';
@@ -17,10 +19,20 @@ function verifyWebhook(body: Buffer, signature: string, secret: string): boolean
   return timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
 }
 
+/** The Standard Webhooks check a receiver would run: webhook-id, webhook-timestamp, webhook-signature. */
+function verifyStandard(r: ReceivedRequest, whsec: string): boolean {
+  try {
+    new Webhook(whsec).verify(r.body.toString(), r.headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   const schedule = process.env.DEMO_RETRY_SCHEDULE ?? '0,1,5,25';
   say(`${c.bold}Rift Webhooks demo${c.off}  (retry schedule ${schedule} s)`);
-  const databaseUrl = await freshDatabase('rift_demo');
+  const databaseUrl = await freshDatabase(process.env.DEMO_DATABASE ?? 'rift_demo');
   const receiver = await new Receiver().start();
   receiver.script('/failing', () => ({ status: 503 }));
   const env = baseEnv({
@@ -41,7 +53,8 @@ async function main(): Promise<void> {
 
     const ok = await registerWebhook(svc, tenant.api_key, receiver.url('/rift-webhook'), ['click', 'attribution', 'conversion']);
     const failing = await registerWebhook(svc, tenant.api_key, receiver.url('/failing'), ['conversion']);
-    say(`\nPOST /v1/webhooks -> 201 ${JSON.stringify({ ...ok, secret: `${ok.secret.slice(0, 8)}...` })}`);
+    const whsec = (ok as unknown as { standard_webhooks_secret: string }).standard_webhooks_secret;
+    say(`\nPOST /v1/webhooks -> 201 ${JSON.stringify({ ...ok, secret: `${ok.secret.slice(0, 8)}...`, standard_webhooks_secret: `${whsec.slice(0, 14)}...` })}`);
     say(`POST /v1/webhooks -> 201 ${JSON.stringify({ ...failing, secret: `${failing.secret.slice(0, 8)}...` })}  ${c.yellow}(this receiver answers 503)${c.off}`);
     const list = await api(svc, tenant.api_key, 'GET', '/v1/webhooks');
     say(`GET /v1/webhooks -> ${list.status}, ${list.body.length} webhooks, secret field present: ${JSON.stringify(list.body).includes('"secret"')}`);
@@ -63,9 +76,11 @@ async function main(): Promise<void> {
     const shown = new Set<ReceivedRequest>();
     const show = (r: ReceivedRequest, secret: string) => {
       const valid = verifyWebhook(r.body, r.headers['x-rift-signature'] as string, secret);
-      say(`${valid ? c.green : c.red}${valid ? 'signature verified' : 'BAD SIGNATURE'}${c.off}  +${r.at - t0} ms  X-Rift-Event: ${r.headers['x-rift-event']}  X-Rift-Event-Id: ${r.headers['x-rift-event-id']}`);
+      const standard = verifyStandard(r, whsec);
+      say(`${valid ? c.green : c.red}${valid ? 'X-Rift-Signature verified (docs\' Node code)' : 'BAD X-Rift-Signature'}${c.off}  ${standard ? c.green : c.red}${standard ? 'webhook-signature verified (standardwebhooks)' : 'BAD webhook-signature'}${c.off}  +${r.at - t0} ms  X-Rift-Event: ${r.headers['x-rift-event']}  X-Rift-Event-Id: ${r.headers['x-rift-event-id']}`);
+      say(`  ${c.dim}webhook-id: ${r.headers['webhook-id']}  webhook-timestamp: ${r.headers['webhook-timestamp']}  webhook-signature: ${r.headers['webhook-signature']}${c.off}`);
       say(`  ${c.dim}${r.body.toString()}${c.off}`);
-      if (!valid) process.exitCode = 1;
+      if (!valid || !standard) process.exitCode = 1;
     };
     await waitFor(() => {
       for (const r of receiver.on('/rift-webhook')) if (!shown.has(r)) (shown.add(r), show(r, ok.secret));
@@ -105,7 +120,13 @@ async function main(): Promise<void> {
     say(`$ npm run --silent rift -- dlq replay --webhook ${failing.id}\n${replayed.stderr.trim()}\n${replayed.stdout.trim()}`);
     const redelivered = await waitFor(() => receiver.on('/failing').find((r) => r.headers['x-rift-attempt'] === '1' && r !== receiver.on('/failing')[0]), { timeoutMs: 30_000, what: 'the replayed delivery' });
     say(`${c.green}delivered${c.off} X-Rift-Event-Id: ${redelivered.headers['x-rift-event-id']}  signature valid: ${verifyWebhook(redelivered.body, redelivered.headers['x-rift-signature'] as string, failing.secret)}`);
-    say(`\n${c.bold}Done.${c.off} 3 events delivered and verified; 1 delivery dead-lettered after 4 attempts, then replayed and delivered.`);
+
+    say(`\n${c.bold}A test send: POST /v1/webhooks/${ok.id}/test {"event":"conversion"}${c.off}`);
+    const test = await api(svc, tenant.api_key, 'POST', `/v1/webhooks/${ok.id}/test`, { event: 'conversion' });
+    say(`-> ${test.status} ${JSON.stringify(test.body)}`);
+    const testReq = receiver.on('/rift-webhook').at(-1)!;
+    say(`receiver got X-Rift-Test: ${testReq.headers['x-rift-test']}, webhook-signature verified (standardwebhooks): ${verifyStandard(testReq, whsec)}`);
+    say(`\n${c.bold}Done.${c.off} 3 events delivered and verified (docs' HMAC and Standard Webhooks); 1 delivery dead-lettered after 4 attempts, then replayed and delivered; 1 test send.`);
   } finally {
     await svc.stop();
     await receiver.stop();

@@ -25,19 +25,25 @@ describe('webhook management API', () => {
       events: ['click', 'attribution', 'conversion'],
     });
     expect(created.status).toBe(201);
-    expect(Object.keys(created.body)).toEqual(['id', 'url', 'events', 'created_at', 'secret'].filter((k) => k in created.body));
+    // The docs' keys in the docs' order and form, then what is beyond the docs.
+    expect(Object.keys(created.body)).toEqual(['id', 'url', 'events', 'secret', 'created_at', 'standard_webhooks_secret', 'status']);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{24}$/),
       url: 'https://yourserver.com/rift-webhook',
       events: ['click', 'attribution', 'conversion'],
       secret: expect.stringMatching(/^[0-9a-f]{64}$/),
-      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      standard_webhooks_secret: `whsec_${Buffer.from(created.body.secret).toString('base64')}`,
+      status: 'active',
     });
     expect(Math.abs(Date.parse(created.body.created_at) - Date.now())).toBeLessThan(60_000);
 
     const list = await api(svc, t.api_key, 'GET', '/v1/webhooks');
     expect(list.status).toBe(200);
-    expect(list.body).toEqual([{ id: created.body.id, url: created.body.url, events: created.body.events, created_at: created.body.created_at }]);
+    expect(list.body).toEqual([{
+      id: created.body.id, url: created.body.url, events: created.body.events, created_at: created.body.created_at,
+      status: 'active', disabled_reason: null, disabled_at: null, health: { consecutive_failures: 0, last_success_at: null, last_failure_at: null }, rotation_ends_at: null,
+    }]);
     expect(JSON.stringify(list.body)).not.toContain(created.body.secret);
 
     const del = await api(svc, t.api_key, 'DELETE', `/v1/webhooks/${created.body.id}`);
@@ -175,19 +181,26 @@ describe('webhook management API', () => {
     const wh = await registerWebhook(svc, t.api_key, 'https://example.com/old', ['click']);
     const patched = await api(svc, t.api_key, 'PATCH', `/v1/webhooks/${wh.id}`, { url: 'https://example.com/new', events: ['conversion', 'click'] });
     expect(patched.status).toBe(200);
-    expect(patched.body).toEqual({ id: wh.id, url: 'https://example.com/new', events: ['conversion', 'click'], created_at: wh.created_at });
+    expect(patched.body).toMatchObject({ id: wh.id, url: 'https://example.com/new', events: ['conversion', 'click'], created_at: wh.created_at, status: 'active' });
     expect((await api(svc, t.api_key, 'PATCH', `/v1/webhooks/${wh.id}`, { url: 'http://example.com' })).status).toBe(400);
     expect((await api(svc, t.api_key, 'PATCH', `/v1/webhooks/${wh.id}`, {})).status).toBe(400);
-    const rotated = await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/rotate-secret`);
+    const rotated = await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/rotate-secret`, { overlap_seconds: 0 });
     expect(rotated.status).toBe(200);
-    expect(rotated.body).toEqual({ id: wh.id, secret: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(rotated.body).toEqual({ id: wh.id, secret: expect.stringMatching(/^[0-9a-f]{64}$/), standard_webhooks_secret: expect.stringMatching(/^whsec_/), rotation_ends_at: null });
     expect(rotated.body.secret).not.toBe(wh.secret);
   });
 
   it('documents the API in OpenAPI with the bearer scheme and the docs\' examples', async () => {
     const spec = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(spec.components.securitySchemes.bearer.scheme).toBe('bearer');
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/rotate-secret']));
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining([
+      '/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/rotate-secret', '/v1/webhooks/{id}/rotate-secret/complete', '/v1/webhooks/{id}/test',
+    ]));
+    expect(spec.paths['/v1/webhooks/{id}/test'].post.responses['409']).toBeDefined();
+    expect(spec.paths['/v1/webhooks/{id}/test'].post.responses['429']).toBeDefined();
+    expect(Object.keys(spec.components.schemas.CreatedWebhookDto.properties)).toEqual(['id', 'url', 'events', 'secret', 'created_at', 'standard_webhooks_secret', 'status']);
+    expect(spec.components.schemas.WebhookDto.properties.status.enum).toEqual(['active', 'disabled']);
+    expect(spec.components.schemas.RotateSecretDto.properties.overlap_seconds.default).toBe(86400);
     expect(spec.paths['/v1/webhooks'].post.responses['201']).toBeDefined();
     expect(spec.paths['/v1/webhooks'].post.responses['400']).toBeDefined();
     expect(spec.components.schemas.CreatedWebhookDto.properties.secret.example).toBe('a1b2c3d4...64-char-hex-string');

@@ -6,6 +6,7 @@ import { isDataError } from '../prisma/pg-errors.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
 import { type Admission, type MessageHandler, TrackedConsumer } from '../kafka/tracked-consumer.js';
+import { EndpointHealth } from '../endpoint-health/endpoint-health.js';
 import { AttemptLogStore } from './attempt-log.store.js';
 import { type AttemptRecord, parseAttemptRecord } from './attempt-record.js';
 
@@ -13,7 +14,8 @@ const PURGE_EVERY_MS = 60 * 60_000;
 
 /**
  * Consumer group `<prefix>-attempt-log`: writes the dispatcher's attempt records to PostgreSQL in
- * batches of up to 1,000 (offsets committed after the write), off the delivery path. Also deletes
+ * batches of up to 1,000 (offsets committed after the write), off the delivery path, and updates
+ * each webhook's endpoint health from them (EndpointHealth). Also deletes
  * attempts older than ATTEMPT_LOG_RETENTION_DAYS, at boot and hourly.
  */
 @Injectable()
@@ -28,11 +30,16 @@ export class AttemptLogConsumer implements MessageHandler, OnApplicationBootstra
     private readonly kafka: KafkaService,
     topics: Topics,
     private readonly store: AttemptLogStore,
+    health: EndpointHealth,
   ) {
     this.writer = new BatchWriter<AttemptRecord>({
       maxBatch: 1_000,
       lingerMs: 20,
-      write: async (records) => void (await store.insertBatch(records)),
+      // Health follows the stored records; a failed batch is retried whole (the insert is idempotent).
+      write: async (records) => {
+        await store.insertBatch(records);
+        await health.apply(records);
+      },
       isPermanent: isDataError,
       onRetry: (err, delay, n) => this.logger.warn(`storing ${n} attempt records failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
     });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RecoverCoreModule } from '../recover/recover.module.js';
+import { EndpointHealth } from '../endpoint-health/endpoint-health.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { AttemptLogConsumer } from './attempt-log.consumer.js';
 import { AttemptLogStore } from './attempt-log.store.js';
@@ -11,5 +12,5 @@ import { DeliveriesService } from './deliveries.service.js';
 export class DeliveriesApiModule {}
 
 /** The attempt-log consumer group and its retention (worker roles). */
-@Module({ providers: [AttemptLogStore, AttemptLogConsumer] })
+@Module({ providers: [AttemptLogStore, AttemptLogConsumer, EndpointHealth] })
 export class AttemptLogModule {}

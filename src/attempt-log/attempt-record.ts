@@ -1,8 +1,8 @@
 import { OBJECT_ID } from '../common/ids.js';
 import { EVENT_TYPES, type EventType } from '../kafka/topics.js';
 
-/** What happened after an attempt: delivered, a later tier will try again, or the DLQ. */
-export type AttemptNext = 'delivered' | 'retry' | 'dead_letter';
+/** What happened after an attempt: delivered, a later tier will try again, the DLQ, or nothing (a test send, tier "test"). */
+export type AttemptNext = 'delivered' | 'retry' | 'dead_letter' | 'none';
 
 /**
  * One delivery attempt as it travels on `<prefix>.webhooks.attempts` and lands in the attempt log
@@ -15,7 +15,7 @@ export interface AttemptRecord {
   event_id: string;
   event_type: EventType;
   attempt: number;
-  /** "first", or the retry tier's label ("1s", "25s"). */
+  /** "first", the retry tier's label ("1s", "25s"), or "test" (POST /v1/webhooks/{id}/test). */
   tier: string;
   outcome: 'succeeded' | 'failed';
   status_code: number | null;
@@ -37,7 +37,7 @@ export function parseAttemptRecord(raw: Buffer | null): AttemptRecord | null {
       && EVENT_TYPES.includes(r.event_type) && Number.isInteger(r.attempt) && r.attempt > 0 && r.attempt < 32_768
       && str(r.tier, 16) && (r.outcome === 'succeeded' || r.outcome === 'failed')
       && (r.status_code === null || (Number.isInteger(r.status_code) && r.status_code >= 100 && r.status_code < 600))
-      && (r.error === null || str(r.error, 64)) && ['delivered', 'retry', 'dead_letter'].includes(r.next)
+      && (r.error === null || str(r.error, 64)) && ['delivered', 'retry', 'dead_letter', 'none'].includes(r.next)
       && Number.isFinite(r.duration_ms) && r.duration_ms >= 0 && typeof r.at === 'string' && !Number.isNaN(Date.parse(r.at));
     return ok ? r : null;
   } catch {

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
 import { ErrorDto } from '../webhooks/dto/webhook.dto.js';
 import { DeliveriesPageDto, DeliveriesQueryDto, RetryQueuedDto } from './deliveries.dto.js';
@@ -26,6 +26,7 @@ export class DeliveriesController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Deliver a stored event to this webhook again (a new delivery with the full retry schedule)' })
   @ApiAcceptedResponse({ type: RetryQueuedDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'the webhook is disabled (the reason is named); re-enable it first' })
   retry(@TenantId() tenantId: string, @Param('id') id: string, @Param('event_id') eventId: string): Promise<RetryQueuedDto> {
     return this.deliveries.retry(tenantId, id, eventId);
   }

@@ -7,6 +7,7 @@ import { CursorCodec } from '../events/cursor.js';
 import { type EventType, Topics } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { ManualDeliveries } from '../recover/manual-deliveries.js';
+import { assertEnabled } from '../webhooks/webhooks.service.js';
 import { AttemptLogStore } from './attempt-log.store.js';
 import type { DeliveriesPageDto, DeliveriesQueryDto, RetryQueuedDto } from './deliveries.dto.js';
 
@@ -50,6 +51,7 @@ export class DeliveriesService {
    */
   async retry(tenantId: string, webhookId: string, eventId: string): Promise<RetryQueuedDto> {
     const webhook = await this.webhook(tenantId, webhookId);
+    assertEnabled(webhook);
     const event = OBJECT_ID.test(eventId)
       ? (await this.prisma.$queryRawUnsafe<{ type: EventType; data: unknown }[]>('SELECT type, data FROM events WHERE tenant_id = $1 AND id = $2', tenantId, eventId))[0]
       : undefined;
@@ -74,8 +76,10 @@ export class DeliveriesService {
     return { webhook_id: webhookId, event_id: eventId, status: 'queued' };
   }
 
-  private async webhook(tenantId: string, id: string): Promise<{ events: string[] }> {
-    const row = OBJECT_ID.test(id) ? await this.prisma.webhook.findFirst({ where: { id, tenantId }, select: { events: true } }) : null;
+  private async webhook(tenantId: string, id: string): Promise<{ id: string; events: string[]; disabledAt: Date | null; disabledReason: string | null }> {
+    const row = OBJECT_ID.test(id)
+      ? await this.prisma.webhook.findFirst({ where: { id, tenantId }, select: { id: true, events: true, disabledAt: true, disabledReason: true } })
+      : null;
     if (!row) throw notFound('webhook');
     return row;
   }

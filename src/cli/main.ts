@@ -10,6 +10,8 @@ import { EVENT_TYPES, type EventType } from '../kafka/topics.js';
 import { TenantError, TenantsService } from '../tenants/tenants.service.js';
 import { ConsumerLag, lagTable } from '../ops/consumer-lag.js';
 import { CliModule } from './cli.module.js';
+import { PrismaService } from '../prisma/prisma.service.js';
+import { listWebhooks, webhooksTable } from './webhooks-list.js';
 import { DeadLetters, type DeadLetterFilter } from '../delivery/dead-letters.js';
 import { OBJECT_ID } from '../common/ids.js';
 import { isRfc3339 } from '../common/rfc3339.js';
@@ -21,6 +23,8 @@ const USAGE = `rift: operate Rift Webhooks
   rift tenant list [--json]            list tenants
   rift key create --tenant <id>        issue another API key for a tenant
   rift key revoke <key-id|key-prefix>  revoke an API key
+  rift webhooks list [--tenant <id>] [--disabled] [--json]
+                                       webhooks with status (active/disabled, reason, since) and health
   rift lag [--json] [--watch]          consumer lag of every rift consumer group, per partition, and the total
   rift dlq list [--webhook <id>] [--since <time>] [--json]
                                        dead-lettered deliveries (time: ISO-8601, or 30m / 6h / 2d ago)
@@ -67,6 +71,7 @@ async function run(argv: string[]): Promise<void> {
       since: { type: 'string' },
       until: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      disabled: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       timestamp: { type: 'string' },
       'event-id': { type: 'string' },
@@ -119,6 +124,11 @@ async function run(argv: string[]): Promise<void> {
           if (!values.watch) return;
           await new Promise((r) => setTimeout(r, 2_000));
         }
+      }
+      case 'webhooks list': {
+        const rows = await listWebhooks(app.get(PrismaService), { tenantId: values.tenant, disabledOnly: values.disabled === true });
+        if (values.json) return out(rows);
+        return void process.stdout.write(`${webhooksTable(rows)}\n`);
       }
       case 'dlq list': {
         const entries = await app.get(DeadLetters).list(dlqFilter(values));

@@ -38,6 +38,10 @@ export interface AppConfig {
     maxSaturationWaitMs: number;
     allowPrivateNetworks: boolean;
     cacheTtlMs: number;
+    /** Hours of nothing but failures after which a webhook is disabled. */
+    disableAfterHours: number;
+    /** Test sends per webhook per minute (per API process). */
+    testSendsPerMinute: number;
   };
   events: { maxBytes: number };
   attemptLog: { retentionDays: number };
@@ -116,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxSaturationWaitMs: vars.WEBHOOK_MAX_SATURATION_WAIT_MS,
       allowPrivateNetworks: vars.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       cacheTtlMs: vars.WEBHOOK_CACHE_TTL_MS,
+      disableAfterHours: vars.WEBHOOK_DISABLE_AFTER_HOURS,
+      testSendsPerMinute: vars.WEBHOOK_TEST_SENDS_PER_MINUTE,
     },
     events: { maxBytes: vars.EVENT_MAX_BYTES },
     attemptLog: { retentionDays: vars.ATTEMPT_LOG_RETENTION_DAYS },

@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -130,6 +131,14 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(600_000)
   WEBHOOK_CACHE_TTL_MS = 2_000;
 
+  /** A webhook that has done nothing but fail for this many hours is disabled (decimals allowed). */
+  @Transform(toInt) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.0001) @Max(8760)
+  WEBHOOK_DISABLE_AFTER_HOURS = 120;
+
+  /** Test sends (POST /v1/webhooks/{id}/test) allowed per webhook per minute, per API process. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  WEBHOOK_TEST_SENDS_PER_MINUTE = 10;
+
   /** Input events larger than this are set aside as invalid. */
   @Transform(toInt) @IsInt() @Min(256) @Max(10_485_760)
   EVENT_MAX_BYTES = 65_536;
@@ -149,7 +158,7 @@ export class EnvironmentVariables {
 export class ConfigError extends Error {}
 
 /** Type checks say the most about a bad value ("must be an integer" before "must not be greater"). */
-const FIRST = ['isDefined', 'isString', 'isInt', 'isBoolean', 'isIn', 'matches'];
+const FIRST = ['isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn', 'matches'];
 
 /** One line per bad variable: its most telling problem. */
 function describe(errors: ValidationError[]): string[] {

@@ -8,11 +8,15 @@ import { ConcurrencyGate } from './concurrency-gate.js';
 import type { DeliveryJob } from './delivery-job.js';
 import type { AttemptNext, AttemptRecord } from '../attempt-log/attempt-record.js';
 import { newObjectId } from '../common/ids.js';
+import { sendToDlq } from './dead-letter-writer.js';
+import { deliveryHeaders } from './delivery-headers.js';
 import { HttpSender, type SendResult } from './http-sender.js';
-import { sign } from './signature.js';
+import { nextStep } from './next-step.js';
 
-/** The `outcome` label of rift_deliveries_total for each attempt's next step. */
-const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered' };
+export { USER_AGENT } from './delivery-headers.js';
+
+/** The `outcome` label of rift_deliveries_total for each attempt's next step (`none`: test sends, not counted here). */
+const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered', none: 'test' };
 
 /**
  * Failures that say nothing about the endpoint's capacity (the dispatcher refused to send): they do
@@ -20,8 +24,6 @@ const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', 
  * reset connection, DNS, TLS) does.
  */
 const POLICY_ERRORS = new Set(['unsafe_target', 'not_https', 'invalid_url']);
-
-export const USER_AGENT = 'Rift-Webhooks/0.1 (+https://riftl.ink)';
 
 /**
  * Makes one attempt of a delivery and hands the outcome on: done on a 2xx, else the job goes to the
@@ -64,15 +66,9 @@ export class Deliverer {
     } else {
       try {
         const body = Buffer.from(job.body, 'utf8');
-        result = await this.http.post(webhook.url, body, {
-          'Content-Type': 'application/json',
-          'User-Agent': USER_AGENT,
-          'X-Rift-Signature': sign(body, webhook.signingKey!),
-          'X-Rift-Event': job.event_type,
-          'X-Rift-Event-Id': job.event_id,
-          // Requests actually sent, this one included (a parked wait that counted as an attempt sent none).
-          'X-Rift-Attempt': String((job.sent ?? job.attempts) + 1),
-        });
+        // X-Rift-Attempt: requests actually sent, this one included (a parked wait that counted as an attempt sent none).
+        const keys = { signingKey: webhook.signingKey!, nextSigningKey: webhook.nextSigningKey };
+        result = await this.http.post(webhook.url, body, deliveryHeaders(keys, { eventId: job.event_id, eventType: job.event_type, attempt: (job.sent ?? job.attempts) + 1, body }));
       } finally {
         if (result! && result.status !== undefined) this.gate.markAnswered(webhook.id, result.durationMs);
         else if (!result! || !POLICY_ERRORS.has(result.error ?? '')) this.gate.markFailing(webhook.id, result! ? result.durationMs : undefined);
@@ -81,7 +77,7 @@ export class Deliverer {
     }
     const sent = (job.sent ?? job.attempts) + (release ? 1 : 0);
     const tier = attempt === 1 ? 'first' : (this.topics.tierFor(attempt)?.label ?? 'unknown');
-    const nextTier = this.topics.tierFor(attempt + 1);
+    const step = nextStep(result, attempt, this.topics.tiers, Date.now());
     const entry: AttemptRecord = {
       id: newObjectId(startedAt.getTime()),
       tenant_id: job.tenant_id,
@@ -93,7 +89,7 @@ export class Deliverer {
       outcome: result.ok ? 'succeeded' : 'failed',
       status_code: result.status ?? null,
       error: result.error?.slice(0, 64) ?? null,
-      next: result.ok ? 'delivered' : nextTier ? 'retry' : 'dead_letter',
+      next: step.kind,
       duration_ms: Math.round(result.durationMs),
       at: startedAt.toISOString(),
     };
@@ -104,13 +100,14 @@ export class Deliverer {
     if (result.ok) return logged;
     const history = { attempt, at: entry.at, duration_ms: result.durationMs, status: result.status, error: result.error };
     const next: DeliveryJob = { ...job, attempts: attempt, sent, deferrals: 0, saturated_since: undefined, history: [...job.history, history] };
-    if (nextTier) {
-      next.due_at = Date.now() + nextTier.delayMs;
-      await Promise.all([logged, this.kafka.sendDurably(nextTier.topic, { key: webhook.id, value: JSON.stringify(next) })]);
-    } else {
-      const dead = { ...next, dead_at: new Date().toISOString(), last_error: result.error };
-      const headers = { 'rift-webhook-id': webhook.id, 'rift-event-id': job.event_id, 'rift-last-error': result.error ?? 'unknown' };
-      await Promise.all([logged, this.kafka.sendDurably(this.topics.dlq, { key: webhook.id, value: JSON.stringify(dead), headers })]);
+    if (step.kind === 'retry') {
+      // due_at carries the jitter (and any Retry-After); the tier may be a later one than scheduled.
+      next.due_at = step.dueAt;
+      next.jitter_ms = step.jitterMs;
+      if (step.retryAfterMs !== undefined && step.tier !== this.topics.tierFor(attempt + 1)) this.metrics.retryAfter.inc({ tier: step.tier.label });
+      await Promise.all([logged, this.kafka.sendDurably(step.tier.topic, { key: webhook.id, value: JSON.stringify(next) })]);
+    } else if (step.kind === 'dead_letter') {
+      await Promise.all([logged, sendToDlq(this.kafka, this.topics, this.metrics, next, result.error ?? 'unknown')]);
     }
   }
 
@@ -138,9 +135,7 @@ export class Deliverer {
     this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'dead_lettered' });
     this.metrics.deadLettered.inc({ event_type: job.event_type });
     this.logger.error({ msg: 'delivery cannot be sent; dead-lettered', reason, webhook_id: webhook.id, event_id: job.event_id });
-    const dead = { ...job, dead_at: new Date().toISOString(), last_error: reason };
-    const headers = { 'rift-webhook-id': webhook.id, 'rift-event-id': job.event_id, 'rift-last-error': reason };
-    await this.kafka.sendDurably(this.topics.dlq, { key: webhook.id, value: JSON.stringify(dead), headers });
+    await sendToDlq(this.kafka, this.topics, this.metrics, job, reason);
   }
 
   /** Metrics and the attempt's log line (one per attempt, the attempt log's fields). */

@@ -22,8 +22,10 @@ export interface DeliveryJob {
   body: string;
   /** Attempts made so far. */
   attempts: number;
-  /** Epoch ms at which the next attempt is due. */
+  /** Epoch ms at which the next attempt is due (jitter included). */
   due_at: number;
+  /** The random delay (ms) added to the schedule for this retry (up to 10 % of the tier's delay). */
+  jitter_ms?: number;
   /** Requests actually sent so far (X-Rift-Attempt is this + 1); absent in jobs of older versions: `attempts`. */
   sent?: number;
   /** Times this attempt was parked because the webhook was at its cap (not attempts). */

@@ -13,7 +13,14 @@ export interface SendResult {
   /** Short machine-readable class of the failure: http_500, timeout, econnrefused, tls, unsafe_target, ... */
   error?: string;
   durationMs: number;
+  /** The response's Retry-After header, for the retry decision (next-step.ts). */
+  retryAfter?: string;
+  /** The first RESPONSE_KEEP_BYTES of the response body (shown by test sends). */
+  body?: Buffer;
 }
+
+/** How much of the response body is kept for the caller (the test-send answer shows it). */
+const RESPONSE_KEEP_BYTES = 1024;
 
 /** How much of a response body is read (then the socket is released). */
 const RESPONSE_CAP_BYTES = 4096;
@@ -73,9 +80,10 @@ export class HttpSender implements OnApplicationShutdown {
     const signal = AbortSignal.timeout(this.config.delivery.timeoutMs);
     try {
       const res = await this.http.post<Readable>(url, body, { headers, signal, timeout: this.config.delivery.timeoutMs });
-      await drain(res.data, RESPONSE_CAP_BYTES);
+      const kept = await drain(res.data, RESPONSE_CAP_BYTES);
       const ok = res.status >= 200 && res.status < 300;
-      return { ok, status: res.status, error: ok ? undefined : `http_${res.status}`, durationMs: elapsed() };
+      const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
+      return { ok, status: res.status, error: ok ? undefined : `http_${res.status}`, durationMs: elapsed(), retryAfter, body: kept };
     } catch (err) {
       return { ok: false, error: classify(err, signal), durationMs: elapsed() };
     }
@@ -91,15 +99,17 @@ function refuseNonPublic(hostname: string, addresses: { address: string }[]): Er
   return undefined;
 }
 
-/** Reads up to `cap` bytes of the response, then lets the socket go back to the pool. */
-function drain(stream: Readable, cap: number): Promise<void> {
+/** Reads up to `cap` bytes of the response (keeping the first RESPONSE_KEEP_BYTES), then lets the socket go back to the pool. */
+function drain(stream: Readable, cap: number): Promise<Buffer> {
   return new Promise((resolve) => {
     let seen = 0;
+    const kept: Buffer[] = [];
     const done = () => {
       stream.removeAllListeners('data');
-      resolve();
+      resolve(Buffer.concat(kept).subarray(0, RESPONSE_KEEP_BYTES));
     };
     stream.on('data', (chunk: Buffer) => {
+      if (seen < RESPONSE_KEEP_BYTES) kept.push(chunk.subarray(0, RESPONSE_KEEP_BYTES - seen));
       seen += chunk.length;
       if (seen > cap) {
         stream.destroy();

@@ -23,6 +23,8 @@ export class Topics {
   readonly invalid: string;
   /** One record per delivery attempt, consumed into the attempt log. */
   readonly attempts: string;
+  /** Operational events: webhook.disabled, webhook.enabled, delivery.dead_lettered. */
+  readonly operational: string;
   readonly maxAttempts: number;
   /** Consumer groups, named after the prefix: `rift-dispatcher` with the default prefix. */
   readonly groups: { dispatcher: string; retry: string; eventStore: string; attemptLog: string };
@@ -41,6 +43,7 @@ export class Topics {
     this.dlq = `${p}.webhooks.dlq`;
     this.invalid = `${p}.events.invalid`;
     this.attempts = `${p}.webhooks.attempts`;
+    this.operational = `${p}.webhooks.operational`;
     this.groups = { dispatcher: `${p}-dispatcher`, retry: `${p}-dispatcher-retry`, eventStore: `${p}-event-store`, attemptLog: `${p}-attempt-log` };
   }
 
@@ -65,7 +68,7 @@ export class Topics {
   }
 
   all(): string[] {
-    return [...Object.values(this.input), ...this.retryTopics(), this.dlq, this.invalid, this.attempts];
+    return [...Object.values(this.input), ...this.retryTopics(), this.dlq, this.invalid, this.attempts, this.operational];
   }
 
   typeOfInput(topic: string): EventType | undefined {

@@ -39,6 +39,14 @@ export class Metrics {
 
   readonly eventsStored = new Counter({ name: 'rift_events_stored_total', help: 'Events newly stored by the event store (duplicates not counted)', registers: [this.registry] });
 
+  readonly operationalEvents = new Counter({ name: 'rift_operational_events_total', help: 'Events produced to the operational topic (webhook.disabled, webhook.enabled, delivery.dead_lettered)', labelNames: ['type'] as const, registers: [this.registry] });
+
+  readonly webhooksDisabled = new Counter({ name: 'rift_webhooks_disabled_total', help: 'Webhooks disabled, by reason (gone: a 410; failing: nothing but failures for WEBHOOK_DISABLE_AFTER_HOURS; manual)', labelNames: ['reason'] as const, registers: [this.registry] });
+
+  readonly retryAfter = new Counter({ name: 'rift_retry_after_total', help: 'Retries scheduled later than the schedule because the receiver sent Retry-After on a 429/503', labelNames: ['tier'] as const, registers: [this.registry] });
+
+  readonly testSends = new Counter({ name: 'rift_test_sends_total', help: 'POST /v1/webhooks/{id}/test sends, by result (ok, failed, rate_limited)', labelNames: ['result'] as const, registers: [this.registry] });
+
   readonly inFlight: Gauge;
 
   readonly lag = new Gauge({ name: 'rift_kafka_consumer_lag', help: 'Log-end offset minus committed offset, per consumer group, topic and partition', labelNames: ['group', 'topic', 'partition'] as const, registers: [this.registry] });

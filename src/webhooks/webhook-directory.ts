@@ -3,16 +3,21 @@ import { SecretBox } from '../common/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { EventType } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { effectiveSecrets, type StoredSecrets } from './secret-rotation.js';
 
 export interface Subscription {
   id: string;
   tenantId: string;
   url: string;
   events: ReadonlySet<string>;
-  /** The webhook secret as UTF-8 bytes: the HMAC key. Null when it cannot be decrypted (see `unusable`). */
+  /** The webhook secret as UTF-8 bytes: the HMAC key (the old secret during a rotation's overlap). Null when it cannot be decrypted (see `unusable`). */
   signingKey: Buffer | null;
+  /** During a rotation's overlap: the new secret's bytes (see secret-rotation.ts). */
+  nextSigningKey?: Buffer;
   /** Why this webhook cannot be delivered to (its secret does not open with RIFT_SECRET_KEY). */
   unusable?: string;
+  /** Disabled webhooks get no deliveries; their jobs in the tiers go to the DLQ (webhook_disabled). */
+  disabled: boolean;
 }
 
 interface Entry {
@@ -62,13 +67,14 @@ export class WebhookDirectory {
     return entry.exists ? entry.webhooks : null;
   }
 
+  /** The tenant's enabled webhooks subscribed to `type`, or null when the tenant does not exist. */
   async subscribers(tenantId: string, type: EventType): Promise<Subscription[] | null> {
     const all = await this.tenant(tenantId);
-    return all && all.filter((w) => w.events.has(type));
+    return all && all.filter((w) => w.events.has(type) && !w.disabled);
   }
 
   /**
-   * The webhook as it is now, or null once deleted. A webhook missing from the cached view is looked
+   * The webhook as it is now (disabled or not), or null once deleted. A webhook missing from the cached view is looked
    * up again in the database before null is believed: with several dispatchers, a webhook created a
    * moment ago may be newer than this one's cache, and a null drops a delivery.
    */
@@ -106,7 +112,10 @@ export class WebhookDirectory {
   private async fetch(tenantIds: string[]): Promise<Map<string, Entry>> {
     const rows = await this.prisma.tenant.findMany({
       where: { id: { in: tenantIds } },
-      select: { id: true, webhooks: { select: { id: true, url: true, events: true, secretCiphertext: true } } },
+      select: {
+        id: true,
+        webhooks: { select: { id: true, url: true, events: true, secretCiphertext: true, nextSecretCiphertext: true, rotationEndsAt: true, disabledAt: true } },
+      },
     });
     const expires = Date.now() + this.config.delivery.cacheTtlMs;
     const out = new Map<string, Entry>(tenantIds.map((id) => [id, { exists: false, webhooks: [], expires }]));
@@ -114,7 +123,9 @@ export class WebhookDirectory {
       out.set(t.id, {
         exists: true,
         expires,
-        webhooks: t.webhooks.map((w) => ({ id: w.id, tenantId: t.id, url: w.url, events: new Set(w.events), ...this.openSecret(w.secretCiphertext, w.id) })),
+        webhooks: t.webhooks.map((w) => ({
+          id: w.id, tenantId: t.id, url: w.url, events: new Set(w.events), disabled: w.disabledAt !== null, ...this.openSecrets(w),
+        })),
       });
     }
     for (const [id, e] of out) this.cache.set(id, e);
@@ -127,9 +138,11 @@ export class WebhookDirectory {
    * webhook unusable: its deliveries are dead-lettered with the reason (replayable once the key is
    * fixed), and nothing else waits for it.
    */
-  private openSecret(sealed: string, webhookId: string): Pick<Subscription, 'signingKey' | 'unusable'> {
+  private openSecrets(w: StoredSecrets & { id: string }): Pick<Subscription, 'signingKey' | 'nextSigningKey' | 'unusable'> {
+    const secrets = effectiveSecrets(w, new Date());
     try {
-      return { signingKey: Buffer.from(this.box.open(sealed, webhookId), 'utf8') };
+      const open = (sealed: string) => Buffer.from(this.box.open(sealed, w.id), 'utf8');
+      return { signingKey: open(secrets.current), nextSigningKey: secrets.next === undefined ? undefined : open(secrets.next) };
     } catch {
       return { signingKey: null, unusable: 'secret_undecryptable' };
     }

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -8,11 +9,17 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ApiError } from '../common/errors.js';
 import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
-import { CreatedWebhookDto, CreateWebhookDto, ErrorDto, RotatedSecretDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
+import { TestSendDto, TestSendResultDto } from './dto/test-send.dto.js';
+import { CreatedWebhookDto, CreateWebhookDto, ErrorDto, RotatedSecretDto, RotateSecretDto, RotationCompletedDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
+import { SecretRotationService } from './secret-rotation.service.js';
+import { TestSendRateLimited, TestSendService } from './test-send.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @ApiTags('webhooks')
@@ -21,7 +28,11 @@ import { WebhooksService } from './webhooks.service.js';
 @UseGuards(ApiKeyGuard)
 @Controller('v1/webhooks')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly rotation: SecretRotationService,
+    private readonly tests: TestSendService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register a webhook', description: 'Save the secret immediately: it is only returned once, at creation time.' })
@@ -33,14 +44,16 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List your webhooks (newest first, without secrets)' })
+  @ApiOperation({ summary: 'List your webhooks (newest first, without secrets), with status and endpoint health' })
+  @ApiQuery({ name: 'status', required: false, enum: ['disabled'], description: '`disabled`: only disabled webhooks' })
   @ApiOkResponse({ type: WebhookDto, isArray: true })
-  list(@TenantId() tenantId: string): Promise<WebhookDto[]> {
-    return this.webhooks.list(tenantId);
+  @ApiBadRequestResponse({ type: ErrorDto })
+  list(@TenantId() tenantId: string, @Query('status') status?: string): Promise<WebhookDto[]> {
+    return this.webhooks.list(tenantId, { disabledOnly: parseStatusFilter(status) });
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a webhook\'s url or events (beyond the published docs)' })
+  @ApiOperation({ summary: 'Change a webhook\'s url or events, or enable / disable it (beyond the published docs)' })
   @ApiOkResponse({ type: WebhookDto })
   @ApiBadRequestResponse({ type: ErrorDto })
   @ApiNotFoundResponse({ type: ErrorDto })
@@ -50,11 +63,46 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace a webhook\'s secret; the new one is returned only here (beyond the published docs)' })
+  @ApiOperation({
+    summary: 'Replace a webhook\'s secret, with an overlap (beyond the published docs)',
+    description: 'The new secret is returned only here. For overlap_seconds (default 86400; 0 switches at once) X-Rift-Signature keeps the old secret, X-Rift-Signature-Next and a second webhook-signature entry carry the new one; then the new one takes over.',
+  })
   @ApiOkResponse({ type: RotatedSecretDto })
+  @ApiBadRequestResponse({ type: ErrorDto })
   @ApiNotFoundResponse({ type: ErrorDto })
-  rotateSecret(@TenantId() tenantId: string, @Param('id') id: string): Promise<RotatedSecretDto> {
-    return this.webhooks.rotateSecret(tenantId, id);
+  @ApiConflictResponse({ type: ErrorDto, description: 'a rotation is already in progress' })
+  rotateSecret(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: RotateSecretDto): Promise<RotatedSecretDto> {
+    return this.rotation.rotate(tenantId, id, dto.overlap_seconds);
+  }
+
+  @Post(':id/rotate-secret/complete')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End a rotation\'s overlap now: the new secret signs X-Rift-Signature, the old one nothing' })
+  @ApiOkResponse({ type: RotationCompletedDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'no rotation in progress' })
+  completeRotation(@TenantId() tenantId: string, @Param('id') id: string): Promise<RotationCompletedDto> {
+    return this.rotation.complete(tenantId, id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send a signed example event now and see the outcome (beyond the published docs)',
+    description: 'The webhook\'s real headers plus X-Rift-Test: true. One attempt: not retried, not stored as an event, not counted towards endpoint health; in the attempt log with tier "test". At most WEBHOOK_TEST_SENDS_PER_MINUTE (10) per webhook per minute.',
+  })
+  @ApiOkResponse({ type: TestSendResultDto, description: 'the attempt was made (whatever the endpoint answered)' })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'the webhook is disabled (the reason is named)' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'rate limited; Retry-After says when' })
+  async test(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: TestSendDto, @Res({ passthrough: true }) res: Response): Promise<TestSendResultDto> {
+    try {
+      return await this.tests.send(tenantId, id, dto.event);
+    } catch (err) {
+      if (err instanceof TestSendRateLimited) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
 
   @Delete(':id')
@@ -65,4 +113,10 @@ export class WebhooksController {
   remove(@TenantId() tenantId: string, @Param('id') id: string): Promise<void> {
     return this.webhooks.remove(tenantId, id);
   }
+}
+
+function parseStatusFilter(status: string | undefined): boolean {
+  if (status === undefined) return false;
+  if (status === 'disabled') return true;
+  throw new ApiError(HttpStatus.BAD_REQUEST, 'Bad Request', ['status: status must be disabled (or absent)']);
 }

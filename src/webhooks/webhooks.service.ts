@@ -5,21 +5,33 @@ import { newObjectId, OBJECT_ID } from '../common/ids.js';
 import { assertPublicHost, UnsafeTargetError } from '../common/network-policy.js';
 import { SecretBox } from '../common/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { standardWebhooksSecret } from '../delivery/delivery-headers.js';
+import { emitOperational } from '../endpoint-health/operational-events.js';
+import { isoSeconds } from '../events/event-schema.js';
 import type { Webhook } from '../generated/prisma/client.js';
-import type { EventType } from '../kafka/topics.js';
+import { KafkaService } from '../kafka/kafka.service.js';
+import { type EventType, Topics } from '../kafka/topics.js';
+import { Metrics } from '../ops/metrics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import type { CreatedWebhookDto, CreateWebhookDto, RotatedSecretDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
+import type { CreatedWebhookDto, CreateWebhookDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
+import { effectiveSecrets } from './secret-rotation.js';
 
-/** Rift's published limit. */
+/** Rift's published limit (disabled webhooks count: delete one to free its place). */
 export const MAX_WEBHOOKS_PER_TENANT = 2;
 
-const newSecret = () => randomBytes(32).toString('hex');
+export const newSecret = () => randomBytes(32).toString('hex');
 
 @Injectable()
 export class WebhooksService {
-  private readonly box: SecretBox;
+  readonly box: SecretBox;
 
-  constructor(private readonly prisma: PrismaService, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly kafka: KafkaService,
+    private readonly topics: Topics,
+    private readonly metrics: Metrics,
+  ) {
     this.box = new SecretBox(config.secretKey);
   }
 
@@ -32,35 +44,53 @@ export class WebhooksService {
       await tx.$queryRaw`SELECT id FROM tenants WHERE id = ${tenantId} FOR UPDATE`;
       const count = await tx.webhook.count({ where: { tenantId } });
       if (count >= MAX_WEBHOOKS_PER_TENANT) {
-        throw new ApiError(HttpStatus.CONFLICT, 'Conflict', `webhook limit reached: a tenant may have at most ${MAX_WEBHOOKS_PER_TENANT} webhooks; delete one first`);
+        throw new ApiError(HttpStatus.CONFLICT, 'Conflict', `webhook limit reached: a tenant may have at most ${MAX_WEBHOOKS_PER_TENANT} webhooks (disabled ones included); delete one first`);
       }
       return tx.webhook.create({
         data: { id, tenantId, url: dto.url, events: dto.events, secretCiphertext: this.box.seal(secret, id) },
       });
     });
-    return { ...toDto(row), secret };
+    // The docs' keys in the docs' order, then what is beyond the docs.
+    return {
+      id: row.id,
+      url: row.url,
+      events: row.events as EventType[],
+      secret,
+      created_at: isoSeconds(row.createdAt),
+      standard_webhooks_secret: standardWebhooksSecret(secret),
+      status: 'active',
+    };
   }
 
-  async list(tenantId: string): Promise<WebhookDto[]> {
-    const rows = await this.prisma.webhook.findMany({ where: { tenantId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+  async list(tenantId: string, { disabledOnly = false } = {}): Promise<WebhookDto[]> {
+    const rows = await this.prisma.webhook.findMany({
+      where: { tenantId, ...(disabledOnly ? { disabledAt: { not: null } } : {}) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
     return rows.map(toDto);
   }
 
   async update(tenantId: string, id: string, dto: UpdateWebhookDto): Promise<WebhookDto> {
-    if (dto.url === undefined && dto.events === undefined) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, 'Bad Request', ['body: give url, events, or both']);
+    if (dto.url === undefined && dto.events === undefined && dto.enabled === undefined) {
+      throw new ApiError(HttpStatus.BAD_REQUEST, 'Bad Request', ['body: give url, events, enabled, or several of them']);
     }
-    await this.owned(tenantId, id);
+    const before = await this.owned(tenantId, id);
     if (dto.url !== undefined) await this.checkTarget(dto.url);
-    const row = await this.prisma.webhook.update({ where: { id }, data: { url: dto.url, events: dto.events } });
+    const wasEnabled = before.disabledAt === null;
+    const toggle =
+      dto.enabled === true && !wasEnabled
+        ? { disabledAt: null, disabledReason: null, consecutiveFailures: 0, failingSince: null }
+        : dto.enabled === false && wasEnabled
+          ? { disabledAt: new Date(), disabledReason: 'manual' }
+          : {};
+    const row = await this.prisma.webhook.update({ where: { id }, data: { url: dto.url, events: dto.events, ...toggle } });
+    if (dto.enabled === true && !wasEnabled) {
+      await emitOperational(this.kafka, this.topics, this.metrics, { type: 'webhook.enabled', webhook_id: id, tenant_id: tenantId });
+    } else if (dto.enabled === false && wasEnabled) {
+      this.metrics.webhooksDisabled.inc({ reason: 'manual' });
+      await emitOperational(this.kafka, this.topics, this.metrics, { type: 'webhook.disabled', webhook_id: id, tenant_id: tenantId, reason: 'manual' });
+    }
     return toDto(row);
-  }
-
-  async rotateSecret(tenantId: string, id: string): Promise<RotatedSecretDto> {
-    await this.owned(tenantId, id);
-    const secret = newSecret();
-    await this.prisma.webhook.update({ where: { id }, data: { secretCiphertext: this.box.seal(secret, id) } });
-    return { id, secret };
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
@@ -69,7 +99,8 @@ export class WebhooksService {
     if (count === 0) throw notFound('webhook');
   }
 
-  private async owned(tenantId: string, id: string): Promise<Webhook> {
+  /** The tenant's webhook, or a 404 for an unknown id or another tenant's. */
+  async owned(tenantId: string, id: string): Promise<Webhook> {
     const row = OBJECT_ID.test(id) ? await this.prisma.webhook.findFirst({ where: { id, tenantId } }) : null;
     if (!row) throw notFound('webhook');
     return row;
@@ -86,6 +117,29 @@ export class WebhooksService {
   }
 }
 
+/** 409 for a disabled webhook (test sends, retries): the reason is named. */
+export function assertEnabled(row: { id: string; disabledAt: Date | null; disabledReason: string | null }): void {
+  if (row.disabledAt === null) return;
+  throw new ApiError(
+    HttpStatus.CONFLICT,
+    'Conflict',
+    `webhook ${row.id} is disabled (reason: ${row.disabledReason ?? 'unknown'}, since ${isoSeconds(row.disabledAt)}); re-enable it with PATCH /v1/webhooks/${row.id} {"enabled": true}`,
+  );
+}
+
+const iso = (d: Date | null) => (d === null ? null : isoSeconds(d));
+
 function toDto(row: Webhook): WebhookDto {
-  return { id: row.id, url: row.url, events: row.events as EventType[], created_at: row.createdAt.toISOString() };
+  const rotating = effectiveSecrets(row, new Date()).next !== undefined;
+  return {
+    id: row.id,
+    url: row.url,
+    events: row.events as EventType[],
+    created_at: isoSeconds(row.createdAt),
+    status: row.disabledAt === null ? 'active' : 'disabled',
+    disabled_reason: row.disabledReason,
+    disabled_at: iso(row.disabledAt),
+    health: { consecutive_failures: row.consecutiveFailures, last_success_at: iso(row.lastSuccessAt), last_failure_at: iso(row.lastFailureAt) },
+    rotation_ends_at: rotating ? iso(row.rotationEndsAt) : null,
+  };
 }

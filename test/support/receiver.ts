@@ -11,8 +11,11 @@ export interface ReceivedRequest {
   at: number;
 }
 
-/** What to answer: a status (default 200), or hang until the client gives up. */
-export type Script = (req: ReceivedRequest, nth: number) => { status?: number; hang?: boolean; delayMs?: number } | undefined;
+/** What to answer: a status (default 200), headers, a body (default {"ok":true}), or hang until the client gives up. */
+export type Script = (
+  req: ReceivedRequest,
+  nth: number,
+) => { status?: number; hang?: boolean; delayMs?: number; headers?: Record<string, string>; body?: string } | undefined;
 
 /**
  * A local HTTPS receiver (certificate from the test CA) that records every request's headers and
@@ -43,8 +46,8 @@ export class Receiver {
           return;
         }
         const send = () => {
-          res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
-          res.end('{"ok":true}');
+          res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+          res.end(answer.body ?? '{"ok":true}');
         };
         if (answer.delayMs) setTimeout(send, answer.delayMs);
         else send();
