@@ -47,7 +47,7 @@ describe('console API: links, series, events/:id, delivery filters, dead letters
     expect((await fetch(`${svc.url}/console/app.css`)).status).toBe(200);
     const missing = await fetch(`${svc.url}/console/nothing.js`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).message).toContain('nothing.js');
+    expect(((await missing.json()) as { message: string }).message).toContain('nothing.js');
     const spec = (await (await fetch(`${svc.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     for (const p of ['/v1/links', '/v1/links/{link_id}/series', '/v1/events/{event_id}', '/v1/webhooks/{id}/dead-letters']) expect(spec.paths[p]).toBeDefined();
     expect(spec.paths['/console']).toBeUndefined();

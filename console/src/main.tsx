@@ -40,8 +40,8 @@ function App() {
   return (
     <>
       <header class="topbar">
-        <a class="brand" href="#/webhooks">
-          <img src="/console/favicon.svg" alt="" width="24" height="24" /> Rift console
+        <a class="brand" href="#/webhooks" aria-label="Rift console">
+          <img src="/console/favicon.svg" alt="" width="24" height="24" /> <span class="brand-text">Rift console</span>
         </a>
         <nav aria-label="Sections">
           <a href="#/webhooks" aria-current={section === 'webhooks' ? 'page' : undefined}>Webhooks</a>
