@@ -155,7 +155,7 @@ describe('console in a real browser (headless Chromium, real Kafka, Postgres, HT
     await page.locator('[data-total="clicks"]', { hasText: /^2$/ }).waitFor();
     await page.locator('[data-total="revenue"]').getByText('$49.99').waitFor();
     expect(await clicks.textContent()).toBe('2');
-    await page.locator('svg.chart rect.bar:not([height="0"])').first().waitFor();
+    await page.locator('.chart-bars rect.bar:not([height="0"])').first().waitFor();
     await shot('link');
 
     await page.getByRole('link', { name: 'Webhooks' }).click();
