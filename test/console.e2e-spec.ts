@@ -15,6 +15,19 @@ const SHOTS = path.join(ROOT, '.tmp', 'console');
 const WIDE = { width: 1440, height: 900 };
 const NARROW = { width: 375, height: 812 };
 
+/** The page's cumulative layout shift so far (the Layout Instability API; 0 when nothing moved). */
+function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let sum = 0;
+        const PO = (globalThis as unknown as { PerformanceObserver: new (cb: (list: { getEntries(): { value: number }[] }) => void) => { observe(o: object): void } }).PerformanceObserver;
+        new PO((list) => list.getEntries().forEach((e) => (sum += e.value))).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => resolve(sum), 300);
+      }),
+  );
+}
+
 /**
  * The console as a tenant uses it, in a real headless Chromium against the real service (Kafka,
  * PostgreSQL, an HTTPS receiver): sign in, create a webhook, watch a delivery fail with its status
@@ -90,9 +103,11 @@ describe('console in a real browser (headless Chromium, real Kafka, Postgres, HT
     await page.getByRole('alert').filter({ hasText: 'revoked' }).waitFor();
     await page.locator('input[type="password"]').waitFor();
 
+    // By keyboard only: the key field has the focus, Enter submits.
+    await page.locator('input[type="password"]:focus').waitFor();
+    await page.keyboard.type(t.api_key);
     const signedIn = Date.now();
-    await page.fill('input[type="password"]', t.api_key);
-    await page.click('button[type="submit"]');
+    await page.keyboard.press('Enter');
     await page.getByText('No webhooks yet.').waitFor();
     console.log(`console: webhooks page shown ${Date.now() - signedIn} ms after signing in`);
     // The key is in this tab's session storage only: not in the URL, not in a cookie.
@@ -157,6 +172,14 @@ describe('console in a real browser (headless Chromium, real Kafka, Postgres, HT
     expect(await clicks.textContent()).toBe('2');
     await page.locator('.chart-bars rect.bar:not([height="0"])').first().waitFor();
     await shot('link');
+
+    // No layout shift while data loads: a fresh load of the link page, then the browser's own measure.
+    await page.reload();
+    await page.locator('[data-total="clicks"]', { hasText: /^2$/ }).waitFor();
+    await page.locator('.chart-bars').waitFor();
+    const shift = await layoutShift(page);
+    console.log(`console: cumulative layout shift of the link page while loading: ${shift}`);
+    expect(shift).toBeLessThan(0.05); // "good" is below 0.1; measured about 0.001
 
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await page.locator('.webhook').getByText('Healthy').waitFor();

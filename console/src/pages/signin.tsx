@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api.js';
 import { ErrorBox } from '../ui.js';
 
@@ -7,6 +7,9 @@ export function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (k
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | undefined>(notice);
   const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  // The autofocus attribute works only on a page's first load; after a sign-out the form is new too.
+  useEffect(() => input.current?.focus(), []);
   const submit = async (e: Event) => {
     e.preventDefault();
     const k = key.trim();
@@ -31,7 +34,7 @@ export function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (k
         </h1>
         <p class="muted">Your webhooks, their deliveries and failures, and your links' stats.</p>
         <label for="api-key">API key</label>
-        <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck={false} placeholder="rl_live_…" value={key} onInput={(e) => setKey(e.currentTarget.value)} autoFocus />
+        <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck={false} placeholder="rl_live_…" value={key} onInput={(e) => setKey(e.currentTarget.value)} ref={input} />
         <ErrorBox error={error} />
         <button type="submit" class="btn btn-primary" disabled={busy}>
           {busy ? 'Checking…' : 'Sign in'}
