@@ -133,6 +133,7 @@ describe('console in a real browser (headless Chromium, real Kafka, Postgres, HT
     await test.getByRole('button', { name: 'Send' }).click();
     await test.getByText('HTTP 500').waitFor();
     await test.getByText('database down').waitFor();
+    await shot('test-send');
     await test.getByRole('button', { name: 'Close' }).click();
 
     // A real event fails: it shows with its status code, then as a dead letter.
