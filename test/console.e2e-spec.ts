@@ -134,7 +134,18 @@ describe('console in a real browser (headless Chromium, real Kafka, Postgres, HT
     await test.getByText('HTTP 500').waitFor();
     await test.getByText('database down').waitFor();
     await shot('test-send');
-    await test.getByRole('button', { name: 'Close' }).click();
+    await page.keyboard.press('Escape');
+    await test.waitFor({ state: 'detached' });
+
+    // Rotate the secret with an overlap: the new one is shown once, then the overlap is ended early.
+    await card.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByRole('dialog', { name: 'Rotate the signing secret' }).getByRole('button', { name: 'Rotate' }).click();
+    const rotated = page.getByRole('dialog', { name: 'New signing secret' });
+    expect(await rotated.locator('code').first().textContent()).toMatch(/^[0-9a-f]{64}$/);
+    await rotated.getByRole('button', { name: 'I have saved it' }).click();
+    await card.getByText('Secret rotation in progress').waitFor();
+    await card.getByRole('button', { name: 'Finish now' }).click();
+    await card.getByText('Secret rotation in progress').waitFor({ state: 'detached' });
 
     // A real event fails: it shows with its status code, then as a dead letter.
     const click = await publisher.publish('click', { tenant_id: t.tenant_id, link_id: 'spring-sale', platform: 'ios', timestamp: new Date().toISOString() });

@@ -37,20 +37,32 @@ export function Badge({ kind, children }: { kind: 'ok' | 'bad' | 'warn' | 'neutr
   return <span class={`badge badge-${kind}`}>{children}</span>;
 }
 
-/** A native modal dialog: focus is trapped, Escape closes it, focus returns where it was. */
+/**
+ * A native modal dialog: focus is trapped, Escape closes it, focus returns where it was. Escape is
+ * handled as `cancel` and the dialog is closed by unmounting it: a `close` event fired by the
+ * unmount would otherwise reach a handler of the state that replaced it (a dialog opening another).
+ */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
   useEffect(() => {
     const d = ref.current!;
     const before = document.activeElement as HTMLElement | null;
+    const cancel = (e: Event) => {
+      e.preventDefault();
+      closeRef.current();
+    };
+    d.addEventListener('cancel', cancel);
     d.showModal();
     return () => {
+      d.removeEventListener('cancel', cancel);
       d.close();
       before?.focus();
     };
   }, []);
   return (
-    <dialog ref={ref} class="dialog" aria-label={title} onClose={onClose} onCancel={onClose}>
+    <dialog ref={ref} class="dialog" aria-label={title}>
       <h2>{title}</h2>
       {children}
     </dialog>
