@@ -5,7 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-RUN npx prisma generate && npx nest build && npm prune --omit=dev
+RUN npx prisma generate && npx nest build && node scripts/build-console.mjs && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
