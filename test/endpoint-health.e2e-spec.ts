@@ -78,6 +78,9 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     expect(test.body.message).toContain('disabled (reason: gone');
     const retry = await api(svc, t.api_key, 'POST', `/v1/webhooks/${gone.id}/deliveries/${second.event_id}/retry`);
     expect(retry.status).toBe(409);
+    const recover = await api(svc, t.api_key, 'POST', `/v1/webhooks/${gone.id}/recover`, { since: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(recover.status).toBe(409);
+    expect(recover.body.message).toContain('disabled (reason: gone');
 
     const listed = rift(['webhooks', 'list', '--disabled', '--json'], env);
     expect(listed.status).toBe(0);

@@ -2,7 +2,7 @@ import { loadConfig, type AppConfig } from '../config/config.js';
 import { MAX_JSON_DEPTH } from '../events/input-guards.js';
 import { EVENT_TYPES, Topics } from '../kafka/topics.js';
 import { dataSchemas, type JsonSchema } from './data-schemas.js';
-import { attemptRecordSchema, deadLetterSchema, deliveryJobSchema, dlqHeaders, invalidHeaders } from './pipeline-schemas.js';
+import { attemptRecordSchema, deadLetterSchema, deliveryJobSchema, dlqHeaders, invalidHeaders, operationalEventSchema } from './pipeline-schemas.js';
 
 /** The parts of the configuration the contract depends on (topic names, tiers, size limit). */
 export type ContractConfig = Pick<AppConfig, 'kafka' | 'delivery' | 'events'>;
@@ -73,6 +73,7 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
   schemas.DeliveryJob = deliveryJobSchema;
   schemas.DeadLetter = deadLetterSchema;
   schemas.AttemptRecord = attemptRecordSchema;
+  schemas.OperationalEvent = operationalEventSchema;
   messages.deliveryJob = { name: 'deliveryJob', title: 'Delivery job', contentType: 'application/json', payload: ref('#/components/schemas/DeliveryJob'), bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } } };
   messages.deadLetter = {
     name: 'deadLetter', title: 'Dead letter', contentType: 'application/json', payload: ref('#/components/schemas/DeadLetter'), headers: dlqHeaders,
@@ -83,6 +84,7 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
     payload: { description: 'the original bytes, unchanged (not necessarily JSON)' }, headers: invalidHeaders,
     bindings: { kafka: { key: { type: 'string', description: 'the original key, unchanged' }, bindingVersion: KAFKA_BINDING } },
   };
+  messages.operationalEvent = { name: 'operationalEvent', title: 'Operational event', contentType: 'application/json', payload: ref('#/components/schemas/OperationalEvent'), bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } } };
   messages.attemptRecord = { name: 'attemptRecord', title: 'Attempt record', contentType: 'application/json', payload: ref('#/components/schemas/AttemptRecord'), bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } } };
 
   for (const topic of topics.retryTopics()) {
@@ -112,7 +114,12 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
     description: 'One record per attempt, produced with the attempt\'s hand-off; <prefix>-attempt-log writes them to PostgreSQL.',
     messages: { attemptRecord: ref('#/components/messages/attemptRecord') }, bindings,
   };
-  for (const [name, channel] of [['deadLetters', 'deadLetter'], ['invalidEvents', 'invalidEvent'], ['attempts', 'attemptRecord']] as const) {
+  channels.operational = {
+    address: topics.operational, title: 'operational events',
+    description: 'webhook.disabled, webhook.enabled and delivery.dead_lettered, for alerting; nothing in the pipeline consumes them.',
+    messages: { operationalEvent: ref('#/components/messages/operationalEvent') }, bindings,
+  };
+  for (const [name, channel] of [['deadLetters', 'deadLetter'], ['invalidEvents', 'invalidEvent'], ['attempts', 'attemptRecord'], ['operational', 'operationalEvent']] as const) {
     operations[`produce${cap(name)}`] = { action: 'send', title: `The dispatcher writes ${name}`, channel: ref(`#/channels/${name}`), messages: [ref(`#/channels/${name}/messages/${channel}`)] };
   }
   for (const type of EVENT_TYPES) {

@@ -29,7 +29,7 @@ describe('the Kafka contract (docs/)', () => {
     const doc = buildAsyncApi({ ...defaultContractConfig(), kafka: { ...defaultContractConfig().kafka, topicPrefix: 'acme' } }) as { channels: Record<string, { address: string }> };
     expect(Object.values(doc.channels).map((c) => c.address).sort()).toEqual([
       'acme.events.attribution', 'acme.events.click', 'acme.events.conversion', 'acme.events.invalid',
-      'acme.webhooks.attempts', 'acme.webhooks.dlq', 'acme.webhooks.retry.1s', 'acme.webhooks.retry.25s', 'acme.webhooks.retry.5s',
+      'acme.webhooks.attempts', 'acme.webhooks.dlq', 'acme.webhooks.operational', 'acme.webhooks.retry.1s', 'acme.webhooks.retry.25s', 'acme.webhooks.retry.5s',
     ]);
   });
 });

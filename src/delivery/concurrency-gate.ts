@@ -29,7 +29,11 @@ export class ConcurrencyGate {
   private readonly capacityWaiters: (() => void)[] = [];
   /** Earned caps of webhooks seen (absent: `minPerKey`). */
   private readonly caps = new Map<string, number>();
-  /** Webhooks whose last attempt timed out or could not connect: over their cap they are refused at once. */
+  /**
+   * Webhooks whose last attempt timed out or could not connect, or has run 2 s without an answer:
+   * over their cap they are refused at once (parked) rather than queued, so they hold no admission
+   * slot (and no partition behind it) while they hang.
+   */
   private readonly failing = new Set<string>();
   /** Per webhook: recent attempt duration (EWMA, ms) and until when its parked attempts are booked. */
   private readonly pace = new Map<string, { avgMs: number; bookedUntil: number }>();
@@ -42,6 +46,8 @@ export class ConcurrencyGate {
     /** Admission bound: messages admitted but not finished. */
     private readonly maxOutstanding = maxInFlight * 4,
     private readonly minPerKey = Math.min(4, perKey),
+    /** What one slot of a stalled or failing webhook is assumed to take (the attempt timeout). */
+    private readonly stalledSlotMs = 10_000,
   ) {
     this.maxQueueWaitMs = maxQueueWaitMs;
   }
@@ -103,6 +109,14 @@ export class ConcurrencyGate {
     this.failing.add(key);
   }
 
+  /**
+   * An attempt to this webhook has run past 2 s without an answer: over its cap, refuse at once
+   * instead of queueing. The cap itself stays (slowness alone never lowers it); an answer clears this.
+   */
+  markStalled(key: string): void {
+    this.failing.add(key);
+  }
+
   /** This webhook answered (any status, however slowly): one more slot, up to `perKey`, handed to a waiter if one waits. */
   markAnswered(key: string, durationMs?: number): void {
     if (durationMs !== undefined) this.observe(key, durationMs);
@@ -125,13 +139,16 @@ export class ConcurrencyGate {
 
   /**
    * How long to park an attempt refused for this webhook: one slot's worth of its time (recent
-   * attempt duration / cap) after the attempts already parked. At least `minMs`.
+   * attempt duration / cap; the whole timeout while it is stalled or failing, so that a hanging
+   * webhook's backlog is spread out at once instead of cycling through the 1 s tier until its first
+   * timeout is measured) after the attempts already parked. At least `minMs`.
    */
   parkDelay(key: string, now = Date.now(), minMs = 0): number {
     let p = this.pace.get(key);
     if (!p) this.pace.set(key, (p = { avgMs: 1_000, bookedUntil: 0 }));
     const start = Math.max(now, p.bookedUntil);
-    p.bookedUntil = start + p.avgMs / this.capOf(key);
+    const slotMs = this.failing.has(key) ? Math.max(p.avgMs, this.stalledSlotMs) : p.avgMs;
+    p.bookedUntil = start + slotMs / this.capOf(key);
     return Math.max(minMs, p.bookedUntil - now);
   }
 

@@ -26,6 +26,13 @@ const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', 
 const POLICY_ERRORS = new Set(['unsafe_target', 'not_https', 'invalid_url']);
 
 /**
+ * An attempt with no answer after this long marks its webhook stalled: over its cap, further attempts
+ * are parked at once instead of waiting in memory (where they hold admission slots). Measured: without
+ * it, 10% of webhooks hanging until the 10 s timeout cut healthy throughput to 0.72x (quick bench).
+ */
+const STALLED_ATTEMPT_MS = 2_000;
+
+/**
  * Makes one attempt of a delivery and hands the outcome on: done on a 2xx, else the job goes to the
  * retry tier of its next attempt, or to the DLQ after the last. The returned promise settles only
  * once that hand-off is acknowledged by Kafka (acks=all), which is when its offset may be committed.
@@ -46,7 +53,7 @@ export class Deliverer {
   ) {
     const d = config.delivery;
     this.maxSaturationWaitMs = d.maxSaturationWaitMs;
-    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs);
+    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs, d.maxInFlight * 4, Math.min(4, d.maxInFlightPerWebhook), d.timeoutMs);
     metrics.trackInFlight(() => this.gate.inFlight());
   }
 
@@ -64,12 +71,14 @@ export class Deliverer {
       if (startedAt.getTime() - since < this.maxSaturationWaitMs && (await this.park(job, webhook, since))) return;
       result = { ok: false, error: 'endpoint_saturated', durationMs: 0 };
     } else {
+      const stalled = setTimeout(() => this.gate.markStalled(webhook.id), STALLED_ATTEMPT_MS);
       try {
         const body = Buffer.from(job.body, 'utf8');
         // X-Rift-Attempt: requests actually sent, this one included (a parked wait that counted as an attempt sent none).
         const keys = { signingKey: webhook.signingKey!, nextSigningKey: webhook.nextSigningKey };
         result = await this.http.post(webhook.url, body, deliveryHeaders(keys, { eventId: job.event_id, eventType: job.event_type, attempt: (job.sent ?? job.attempts) + 1, body }));
       } finally {
+        clearTimeout(stalled);
         if (result! && result.status !== undefined) this.gate.markAnswered(webhook.id, result.durationMs);
         else if (!result! || !POLICY_ERRORS.has(result.error ?? '')) this.gate.markFailing(webhook.id, result! ? result.durationMs : undefined);
         release();

@@ -19,7 +19,7 @@ export class RecoverController {
   @ApiOperation({ summary: 'Send again every event of a time range that this webhook has not received (new deliveries, whole retry schedule)' })
   @ApiAcceptedResponse({ type: RecoverAcceptedDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'a date that is not RFC 3339, since not before until, over 7 days, older than the attempt log\'s retention' })
-  @ApiConflictResponse({ type: ErrorDto, description: 'a recovery of this webhook is still running (named)' })
+  @ApiConflictResponse({ type: ErrorDto, description: 'a recovery of this webhook is still running (named), or the webhook is disabled (the reason is named)' })
   start(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: RecoverRequestDto): Promise<RecoverAcceptedDto> {
     return this.recover.start(tenantId, id, body.since, body.until);
   }

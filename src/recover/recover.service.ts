@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ApiError, notFound } from '../common/errors.js';
+import { assertEnabled } from '../webhooks/webhooks.service.js';
 import { newObjectId, OBJECT_ID } from '../common/ids.js';
 import { rfc3339Millis } from '../common/rfc3339.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -44,6 +45,7 @@ export class RecoverService {
     const now = new Date();
     const { since, until } = this.range(sinceText, untilText, now);
     const webhook = await this.webhook(tenantId, webhookId);
+    assertEnabled({ id: webhookId, ...webhook });
     const recoverId = newObjectId(now.getTime());
     const queued = await this.prisma.$transaction(async (tx) => {
       await this.manual.lockWebhook(tx, webhook.tenantId, webhookId);
@@ -128,9 +130,10 @@ export class RecoverService {
     return { since, until };
   }
 
-  private async webhook(tenantId: string | null, id: string): Promise<{ tenantId: string; events: string[]; createdAt: Date }> {
+  private async webhook(tenantId: string | null, id: string): Promise<{ tenantId: string; events: string[]; createdAt: Date; disabledAt: Date | null; disabledReason: string | null }> {
     const where = tenantId === null ? { id } : { id, tenantId };
-    const row = OBJECT_ID.test(id) ? await this.prisma.webhook.findFirst({ where, select: { tenantId: true, events: true, createdAt: true } }) : null;
+    const select = { tenantId: true, events: true, createdAt: true, disabledAt: true, disabledReason: true };
+    const row = OBJECT_ID.test(id) ? await this.prisma.webhook.findFirst({ where, select }) : null;
     if (!row) throw notFound('webhook');
     return row;
   }

@@ -80,7 +80,7 @@ export class ServiceProcess {
     return this;
   }
 
-  async ready(timeoutMs = 30_000): Promise<void> {
+  async ready(timeoutMs = 60_000): Promise<void> {
     await waitFor(
       async () => {
         if (this.exitCode !== undefined) throw new Error(`service exited with ${this.exitCode}:\n${this.output.slice(-2000)}`);
