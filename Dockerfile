@@ -14,6 +14,9 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY scripts/prisma-generate.mjs ./scripts/
 COPY src ./src
+# The tenant console (console/ into dist/public/console/, esbuild).
+COPY console ./console
+COPY scripts/build-console.mjs ./scripts/
 RUN npm run build
 
 FROM node:22-bookworm-slim AS deps

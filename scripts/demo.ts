@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_PARTITIONS: '6',
     LOG_LEVEL: 'warn',
   });
-  const svc = await new ServiceProcess(env).start();
+  const svc = await new ServiceProcess({ ...env, ...(process.env.DEMO_PORT ? { PORT: process.env.DEMO_PORT } : {}) }).start();
   say(`${c.dim}service (RIFT_ROLE=all) ready at ${svc.url}; HTTPS receiver at ${receiver.url('/')}${c.off}`);
   try {
     const created = rift(['tenant', 'create', '--name', 'Demo Co'], env);
@@ -127,6 +127,13 @@ async function main(): Promise<void> {
     const testReq = receiver.on('/rift-webhook').at(-1)!;
     say(`receiver got X-Rift-Test: ${testReq.headers['x-rift-test']}, webhook-signature verified (standardwebhooks): ${verifyStandard(testReq, whsec)}`);
     say(`\n${c.bold}Done.${c.off} 3 events delivered and verified (docs' HMAC and Standard Webhooks); 1 delivery dead-lettered after 4 attempts, then replayed and delivered; 1 test send.`);
+
+    say(`\n${c.bold}Console:${c.off} ${svc.url}/console  (sign in with the demo tenant's API key ${tenant.api_key})`);
+    // Interactive runs keep the service up so the console can be tried; scripted runs end here.
+    if (process.stdin.isTTY && process.env.DEMO_EXIT !== '1') {
+      say(`${c.dim}The service keeps running for the console; Ctrl-C stops it.${c.off}`);
+      await new Promise((resolve) => process.once('SIGINT', resolve));
+    }
   } finally {
     await svc.stop();
     await receiver.stop();

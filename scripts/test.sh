@@ -40,6 +40,9 @@ bash scripts/ensure-prometheus.sh
 say "kcat and python3-confluent-kafka for the non-Node producer test"
 bash scripts/ensure-producer-clients.sh
 
+say "Debian's chromium for the console browser test"
+bash scripts/ensure-chromium.sh
+
 say "AsyncAPI document (docs/asyncapi.json) with @asyncapi/parser"
 node scripts/check-asyncapi.mjs docs/asyncapi.json
 

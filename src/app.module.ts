@@ -5,6 +5,7 @@ import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { apiValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ContractModule } from './contract/contract.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { EventsApiModule, EventsModule, EventStoreModule } from './events/events.module.js';
@@ -37,7 +38,7 @@ export class AppModule {
         MetricsModule,
         OpsModule.forConfig(config),
         EventsModule,
-        ...(api ? [RateLimitModule, ContractModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
+        ...(api ? [RateLimitModule, ContractModule, ConsoleModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
         ...(dispatcher ? [DeliveryModule, EventStoreModule, AttemptLogModule] : []),
       ],
       providers: [

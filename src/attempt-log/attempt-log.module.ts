@@ -4,11 +4,12 @@ import { RecoverCoreModule } from '../recover/recover.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { AttemptLogConsumer } from './attempt-log.consumer.js';
 import { AttemptLogStore } from './attempt-log.store.js';
+import { DeadLettersController } from './dead-letters.controller.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesService } from './deliveries.service.js';
 
-/** GET /v1/webhooks/:id/deliveries and the retry endpoint (api role). */
-@Module({ imports: [TenantsModule, RecoverCoreModule], controllers: [DeliveriesController], providers: [AttemptLogStore, DeliveriesService] })
+/** GET /v1/webhooks/:id/deliveries, the retry endpoint and the dead letters (api role). */
+@Module({ imports: [TenantsModule, RecoverCoreModule], controllers: [DeliveriesController, DeadLettersController], providers: [AttemptLogStore, DeliveriesService] })
 export class DeliveriesApiModule {}
 
 /** The attempt-log consumer group and its retention (worker roles). */

@@ -19,6 +19,15 @@ export interface AttemptRow {
 export interface AttemptFilter {
   outcome?: 'succeeded' | 'failed';
   eventId?: string;
+  eventType?: string;
+  since?: Date;
+  until?: Date;
+  /** Only attempts that ended so: `dead_letter` lists the dead letters. */
+  next?: string;
+}
+
+export interface DeadLetterRow extends AttemptRow {
+  delivered_at: Date | null;
 }
 
 /** The delivery attempt log in PostgreSQL (table delivery_attempts). */
@@ -42,15 +51,24 @@ export class AttemptLogStore {
   }
 
   /** One webhook's attempts, newest first, strictly after the keyset position (at, id) when given. */
-  async page(tenantId: string, webhookId: string, filter: AttemptFilter, after: { at: Date; id: string } | undefined, limit: number): Promise<AttemptRow[]> {
+  async page(tenantId: string, webhookId: string, filter: AttemptFilter, after: { at: Date; id: string } | undefined, limit: number): Promise<DeadLetterRow[]> {
     const params: unknown[] = [tenantId, webhookId];
     const where = ['tenant_id = $1', 'webhook_id = $2'];
     if (filter.outcome) where.push(`outcome = $${params.push(filter.outcome)}`);
     if (filter.eventId) where.push(`event_id = $${params.push(filter.eventId)}`);
+    if (filter.eventType) where.push(`event_type = $${params.push(filter.eventType)}`);
+    if (filter.since) where.push(`at >= $${params.push(filter.since)}::timestamptz`);
+    if (filter.until) where.push(`at < $${params.push(filter.until)}::timestamptz`);
+    if (filter.next) where.push(`next = $${params.push(filter.next)}`);
     if (after) where.push(`(at, id) < ($${params.push(after.at)}::timestamptz, $${params.push(after.id)})`);
-    return this.prisma.$queryRawUnsafe<AttemptRow[]>(
-      `SELECT id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at
-         FROM delivery_attempts WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ${Number(limit)}`,
+    // A dead letter counts as delivered once a later attempt of its event to the same webhook succeeded.
+    const delivered = filter.next === 'dead_letter'
+      ? `, (SELECT min(s.at) FROM delivery_attempts s WHERE s.tenant_id = d.tenant_id AND s.webhook_id = d.webhook_id
+              AND s.event_id = d.event_id AND s.outcome = 'succeeded' AND s.at > d.at) AS delivered_at`
+      : '';
+    return this.prisma.$queryRawUnsafe<DeadLetterRow[]>(
+      `SELECT id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at${delivered}
+         FROM delivery_attempts d WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ${Number(limit)}`,
       ...params,
     );
   }

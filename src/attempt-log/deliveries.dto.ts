@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OBJECT_ID } from '../common/ids.js';
+import { IsRfc3339 } from '../common/rfc3339.js';
 import { EVENT_TYPES } from '../kafka/topics.js';
 
 export const OUTCOMES = ['succeeded', 'failed'] as const;
@@ -14,6 +15,18 @@ export class DeliveriesQueryDto {
   @ApiPropertyOptional({ example: '65f1a2b3c4d5e6f7a8b9c0d1', description: 'only the attempts of this event' })
   @IsOptional() @IsString() @Matches(OBJECT_ID, { message: 'event_id must be 24 lowercase hex characters' })
   event_id?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_TYPES, description: 'only the attempts of events of this type' })
+  @IsOptional() @IsIn(EVENT_TYPES, { message: `event_type must be one of: ${EVENT_TYPES.join(', ')}` })
+  event_type?: string;
+
+  @ApiPropertyOptional({ example: '2026-03-24T00:00:00Z', description: 'only attempts made at or after this time (RFC 3339)' })
+  @IsOptional() @IsRfc3339()
+  since?: string;
+
+  @ApiPropertyOptional({ example: '2026-03-25T00:00:00Z', description: 'only attempts made before this time (RFC 3339)' })
+  @IsOptional() @IsRfc3339()
+  until?: string;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be at least 1' }) @Max(200, { message: 'limit must be at most 200' })
@@ -48,4 +61,24 @@ export class RetryQueuedDto {
   @ApiProperty({ example: '6760a1b2c3d4e5f6a7b8c9d0' }) webhook_id!: string;
   @ApiProperty({ example: '65f1a2b3c4d5e6f7a8b9c0d1' }) event_id!: string;
   @ApiProperty({ example: 'queued' }) status!: 'queued';
+}
+
+export class DeadLettersQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be at least 1' }) @Max(200, { message: 'limit must be at most 200' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
+  @IsOptional() @IsString() @MaxLength(512)
+  cursor?: string;
+}
+
+export class DeadLetterDto extends DeliveryAttemptDto {
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'when a later attempt of the same event to this webhook succeeded (a retry, recovery or replay); null while it is still undelivered' })
+  delivered_at!: string | null;
+}
+
+export class DeadLettersPageDto {
+  @ApiProperty({ type: DeadLetterDto, isArray: true, description: 'the last attempts that handed a delivery to the dead-letter topic, newest first' }) data!: DeadLetterDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'pass as cursor for older entries; null on the last page' }) next_cursor!: string | null;
 }

@@ -6,10 +6,10 @@ import { NothingToRequeueInto } from '../delivery/requeue.js';
 import { CursorCodec } from '../events/cursor.js';
 import { type EventType, Topics } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { assertEnabled } from '../webhooks/webhooks.service.js';
 import { ManualDeliveries } from '../recover/manual-deliveries.js';
-import { AttemptLogStore } from './attempt-log.store.js';
-import type { DeliveriesPageDto, DeliveriesQueryDto, RetryQueuedDto } from './deliveries.dto.js';
+import { assertEnabled } from '../webhooks/webhooks.service.js';
+import { AttemptLogStore, type AttemptFilter, type DeadLetterRow } from './attempt-log.store.js';
+import type { DeadLettersPageDto, DeadLettersQueryDto, DeliveriesPageDto, DeliveriesQueryDto, RetryQueuedDto } from './deliveries.dto.js';
 
 /** A tenant's view of one webhook's delivery attempts, and manual redelivery of one event. */
 @Injectable()
@@ -27,21 +27,37 @@ export class DeliveriesService {
   }
 
   async list(tenantId: string, webhookId: string, q: DeliveriesQueryDto): Promise<DeliveriesPageDto> {
+    const since = q.since ? new Date(q.since) : undefined;
+    const until = q.until ? new Date(q.until) : undefined;
+    if (since && until && since >= until) throw new ApiError(HttpStatus.BAD_REQUEST, 'Bad Request', ['since must be before until']);
+    const filter = { outcome: q.outcome, eventId: q.event_id, eventType: q.event_type, since, until };
+    const key = ['deliveries', webhookId, q.outcome ?? null, q.event_id ?? null, q.event_type ?? null, q.since ?? null, q.until ?? null];
+    // Without the newer filters the cursor key keeps its earlier form: cursors handed out before stay valid.
+    const page = await this.page(tenantId, webhookId, filter, key.slice(0, q.event_type || q.since || q.until ? 7 : 4), q.limit, q.cursor);
+    return { data: page.rows.map(({ id, at, delivered_at: _, ...r }) => ({ attempt_id: id, ...r, at: at.toISOString() })), next_cursor: page.next };
+  }
+
+  /** The webhook's dead letters (attempts that handed a delivery to the DLQ), newest first, with whether it was delivered later. */
+  async deadLetters(tenantId: string, webhookId: string, q: DeadLettersQueryDto): Promise<DeadLettersPageDto> {
+    const page = await this.page(tenantId, webhookId, { next: 'dead_letter' }, ['dead-letters', webhookId], q.limit, q.cursor);
+    return {
+      data: page.rows.map(({ id, at, delivered_at, ...r }) => ({ attempt_id: id, ...r, at: at.toISOString(), delivered_at: delivered_at?.toISOString() ?? null })),
+      next_cursor: page.next,
+    };
+  }
+
+  private async page(tenantId: string, webhookId: string, filter: AttemptFilter, key: unknown[], limit = 50, cursor?: string): Promise<{ rows: DeadLetterRow[]; next: string | null }> {
     await this.webhook(tenantId, webhookId);
-    const filters = JSON.stringify(['deliveries', webhookId, q.outcome ?? null, q.event_id ?? null]);
+    const filters = JSON.stringify(key);
     let after: { at: Date; id: string } | undefined;
-    if (q.cursor) {
-      const pos = this.cursors.decode(q.cursor, filters);
+    if (cursor) {
+      const pos = this.cursors.decode(cursor, filters);
       if (typeof pos === 'string') throw new ApiError(HttpStatus.BAD_REQUEST, 'Bad Request', [pos]);
       after = { at: new Date(Number(pos.txid)), id: pos.seq.toString(16).padStart(24, '0') };
     }
-    const limit = q.limit ?? 50;
-    const rows = await this.store.page(tenantId, webhookId, { outcome: q.outcome, eventId: q.event_id }, after, limit);
+    const rows = await this.store.page(tenantId, webhookId, filter, after, limit);
     const last = rows.at(-1);
-    return {
-      data: rows.map(({ id, at, ...r }) => ({ attempt_id: id, ...r, at: at.toISOString() })),
-      next_cursor: last && rows.length === limit ? this.cursors.encode({ txid: BigInt(last.at.getTime()), seq: BigInt(`0x${last.id}`) }, filters) : null,
-    };
+    return { rows, next: last && rows.length === limit ? this.cursors.encode({ txid: BigInt(last.at.getTime()), seq: BigInt(`0x${last.id}`) }, filters) : null };
   }
 
   /**

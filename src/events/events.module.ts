@@ -5,13 +5,16 @@ import { EventStore } from './event-store.js';
 import { EventStoreConsumer } from './event-store.consumer.js';
 import { EventsController } from './events.controller.js';
 import { EventsService } from './events.service.js';
+import { LinksController } from './links.controller.js';
+import { LinksService } from './links.service.js';
+import { LinksStore } from './links.store.js';
 
 /** The publisher (every role and the CLI). */
 @Module({ providers: [EventPublisher], exports: [EventPublisher] })
 export class EventsModule {}
 
-/** Stats and event pages (api role). */
-@Module({ imports: [TenantsModule], controllers: [EventsController], providers: [EventStore, EventsService] })
+/** Stats, event pages, links and series (api role). */
+@Module({ imports: [TenantsModule], controllers: [EventsController, LinksController], providers: [EventStore, EventsService, LinksStore, LinksService] })
 export class EventsApiModule {}
 
 /** The event-store consumer group (worker roles). */

@@ -36,7 +36,10 @@ const say = (m: string) => console.error(`[rehearsal] ${m}`);
 /** Builds every stage the final one copies from (in order), then the final stage. */
 function buildImage(): { appDir: string; image: ImageConfig } {
   const stages = parseDockerfile(readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8'));
-  const runEnv = { PATH: `${nodeDir}:/usr/local/bin:/usr/bin:/bin`, HOME: process.env.HOME, npm_config_update_notifier: 'false' };
+  // The build machine's own npm settings that another Node's npm would not find (its global npmrc is
+  // under its own prefix): the CA file, where a registry is reached through a TLS-inspecting proxy.
+  const cafile = spawnSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8' }).stdout?.trim();
+  const runEnv = { PATH: `${nodeDir}:/usr/local/bin:/usr/bin:/bin`, HOME: process.env.HOME, npm_config_update_notifier: 'false', ...(cafile && cafile !== 'null' && cafile !== 'undefined' ? { npm_config_cafile: cafile } : {}) };
   const stageDirs: Record<string, string> = {};
   let image: ImageConfig | undefined;
   for (const [i, stage] of stages.entries()) {
