@@ -1,37 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createEventPublisher } from '../src/events/event-publisher.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { api, createTenant, hex24, produceRaw, readTopic, registerWebhook } from './support/fixtures.js';
 import { metric } from './support/metrics.js';
 import { Receiver } from './support/receiver.js';
 import { baseEnv, KAFKA_BROKERS, ServiceProcess, uniquePrefix } from './support/service.js';
+import { verifyWebhook, verifyWithPython } from './support/verifiers.js';
 import { sleep, waitFor } from './support/wait-for.js';
-
-/** The docs' Node verifier, verbatim. */
-function verifyWebhook(body: Buffer, signature: string, secret: string): boolean {
-  const expected = createHmac('sha256', secret).update(body).digest('hex');
-  return timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
-}
-
-/** The docs' Python verifier, run by python3 on the raw bytes the receiver got. */
-function verifyWithPython(body: Buffer, signature: string, secret: string): boolean {
-  const script = `
-import hmac, hashlib, sys
-def verify_webhook(body: bytes, signature: str, secret: str) -> bool:
-    expected = hmac.new(
-        secret.encode(),
-        body,
-        hashlib.sha256
-    ).hexdigest()
-    return hmac.compare_digest(expected, signature)
-body = sys.stdin.buffer.read()
-print("valid" if verify_webhook(body, sys.argv[1], sys.argv[2]) else "invalid")
-`;
-  const r = spawnSync('python3', ['-c', script, signature, secret], { input: body, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.trim() === 'valid';
-}
 
 describe('delivery pipeline (real Kafka, Postgres, HTTPS receiver)', () => {
   const prefix = uniquePrefix('delivery');
