@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { createEventPublisher, InvalidEventError } from '../src/events/event-publisher.js';
-import { EVENT_TYPES } from '../src/kafka/topics.js';
+import { EVENT_TYPES } from '../src/contracts/event-types.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { api, createTenant, produceRaw, readTopic, registerWebhook } from './support/fixtures.js';
 import { Receiver } from './support/receiver.js';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EVENT_TYPES } from '../src/kafka/topics.js';
+import { EVENT_TYPES } from '../src/contracts/event-types.js';
 import { Deliveries, phaseFigures, publishBurst, startService, SteadyLoad, waitAllDelivered } from './support/cluster.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { createTenant, registerWebhook } from './support/fixtures.js';

@@ -8,7 +8,7 @@ import { Topics } from '../kafka/topics.js';
 import { type Admission, type MessageHandler, TrackedConsumer } from '../kafka/tracked-consumer.js';
 import { EndpointHealth } from '../endpoint-health/endpoint-health.js';
 import { AttemptLogStore } from './attempt-log.store.js';
-import { type AttemptRecord, parseAttemptRecord } from './attempt-record.js';
+import { type AttemptRecord, parseAttemptRecord } from '../contracts/attempt-record.js';
 
 const PURGE_EVERY_MS = 60 * 60_000;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma/prisma.service.js';
-import type { AttemptRecord } from './attempt-record.js';
+import type { AttemptRecord } from '../contracts/attempt-record.js';
 
 export interface AttemptRow {
   id: string;

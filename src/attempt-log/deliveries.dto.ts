@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OBJECT_ID } from '../common/ids.js';
 import { IsRfc3339 } from '../common/rfc3339.js';
-import { EVENT_TYPES } from '../kafka/topics.js';
+import { EVENT_TYPES } from '../contracts/event-types.js';
 
 export const OUTCOMES = ['succeeded', 'failed'] as const;
 

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
 import { ConfigError } from '../config/env.schema.js';
 import { EventPublisher, InvalidEventError } from '../events/event-publisher.js';
-import { EVENT_TYPES, type EventType } from '../kafka/topics.js';
+import { EVENT_TYPES, type EventType } from '../contracts/event-types.js';
 import { TenantError, TenantsService } from '../tenants/tenants.service.js';
 import { ConsumerLag, lagTable } from '../ops/consumer-lag.js';
 import { CliModule } from './cli.module.js';

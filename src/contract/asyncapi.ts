@@ -1,6 +1,7 @@
 import { loadConfig, type AppConfig } from '../config/config.js';
 import { MAX_JSON_DEPTH } from '../events/input-guards.js';
-import { EVENT_TYPES, Topics } from '../kafka/topics.js';
+import { Topics } from '../kafka/topics.js';
+import { EVENT_TYPES } from '../contracts/event-types.js';
 import { dataSchemas, type JsonSchema } from './data-schemas.js';
 import { attemptRecordSchema, deadLetterSchema, deliveryJobSchema, dlqHeaders, invalidHeaders, operationalEventSchema } from './pipeline-schemas.js';
 

@@ -2,7 +2,7 @@ import { getMetadataStorage } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { RFC3339_PATTERN } from '../common/rfc3339.js';
 import { DATA_CLASSES, DATA_FIELDS } from '../events/dto/event-data.dto.js';
-import { EVENT_TYPES, type EventType } from '../kafka/topics.js';
+import { EVENT_TYPES, type EventType } from '../contracts/event-types.js';
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { EVENT_TYPES } from '../kafka/topics.js';
+import { EVENT_TYPES } from '../contracts/event-types.js';
 import type { JsonSchema } from './data-schemas.js';
 
 /**

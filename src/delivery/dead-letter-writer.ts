@@ -2,7 +2,7 @@ import { emitOperational } from '../endpoint-health/operational-events.js';
 import type { KafkaService } from '../kafka/kafka.service.js';
 import type { Topics } from '../kafka/topics.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { DeliveryJob } from './delivery-job.js';
+import type { DeliveryJob } from '../contracts/delivery-job.js';
 
 /**
  * Hands a job to the DLQ with its last error (an attempt's error class, or `webhook_disabled` for a

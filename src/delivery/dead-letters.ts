@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { parseDeliveryJob, type DeliveryJob } from './delivery-job.js';
+import { parseDeliveryJob, type DeliveryJob } from '../contracts/delivery-job.js';
 import { requeue } from './requeue.js';
 
 /** How long reading the whole dead-letter topic may take before the command gives up. */

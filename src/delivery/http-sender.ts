@@ -1,17 +1,17 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import https from 'node:https';
-import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { hostResolver } from '../common/host-resolver.js';
-import { bareHost, isPublicAddress, UnsafeTargetError } from '../common/network-policy.js';
+import { isUnsafeLiteral, refuseNonPublic, UnsafeTargetError } from '../common/network-policy.js';
+import { systemFailure, type FailureClass } from '../contracts/failure.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 export interface SendResult {
   ok: boolean;
   status?: number;
-  /** Short machine-readable class of the failure: http_500, timeout, econnrefused, tls, unsafe_target, ... */
-  error?: string;
+  /** The class of the failure (contracts/failure.ts): http_500, timeout, econnrefused, tls, unsafe_target, ... */
+  error?: FailureClass;
   durationMs: number;
   /** The response's Retry-After header, for the retry decision (next-step.ts). */
   retryAfter?: string;
@@ -72,10 +72,7 @@ export class HttpSender implements OnApplicationShutdown {
       return { ok: false, error: 'invalid_url', durationMs: 0 }; // a stored URL that does not parse: fails like any attempt, ends in the DLQ
     }
     if (parsed.protocol !== 'https:') return { ok: false, error: 'not_https', durationMs: 0 };
-    if (!this.config.delivery.allowPrivateNetworks) {
-      const host = bareHost(parsed.hostname);
-      if (isIP(host) && !isPublicAddress(host)) return { ok: false, error: 'unsafe_target', durationMs: 0 };
-    }
+    if (!this.config.delivery.allowPrivateNetworks && isUnsafeLiteral(parsed.hostname)) return { ok: false, error: 'unsafe_target', durationMs: 0 };
     // One deadline for the whole attempt: connect, TLS, request, response headers and the capped body.
     const signal = AbortSignal.timeout(this.config.delivery.timeoutMs);
     try {
@@ -83,7 +80,7 @@ export class HttpSender implements OnApplicationShutdown {
       const kept = await drain(res.data, RESPONSE_CAP_BYTES);
       const ok = res.status >= 200 && res.status < 300;
       const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
-      return { ok, status: res.status, error: ok ? undefined : `http_${res.status}`, durationMs: elapsed(), retryAfter, body: kept };
+      return { ok, status: res.status, error: ok ? undefined : (`http_${res.status}` as const), durationMs: elapsed(), retryAfter, body: kept };
     } catch (err) {
       return { ok: false, error: classify(err, signal), durationMs: elapsed() };
     }
@@ -92,11 +89,6 @@ export class HttpSender implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.agent.destroy();
   }
-}
-
-function refuseNonPublic(hostname: string, addresses: { address: string }[]): Error | undefined {
-  if (addresses.length === 0 || addresses.some((a) => !isPublicAddress(a.address))) return new UnsafeTargetError(`${hostname} resolves to a non-public address`);
-  return undefined;
 }
 
 /** Reads up to `cap` bytes of the response (keeping the first RESPONSE_KEEP_BYTES), then lets the socket go back to the pool. */
@@ -122,13 +114,14 @@ function drain(stream: Readable, cap: number): Promise<Buffer> {
   });
 }
 
-function classify(err: unknown, signal: AbortSignal): string {
+/** The failure class of a request that got no answer (contracts/failure.ts). */
+export function classify(err: unknown, signal: AbortSignal): FailureClass {
   if (signal.aborted) return 'timeout';
   const e = err as { code?: string; cause?: { code?: string }; message?: string };
   if (e instanceof UnsafeTargetError || e.cause instanceof UnsafeTargetError) return 'unsafe_target';
   const code = e.code ?? e.cause?.code;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') return 'timeout';
   if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code)) return 'tls';
-  if (code) return code.toLowerCase();
+  if (code) return systemFailure(code);
   return 'network_error';
 }

@@ -1,6 +1,6 @@
 import type { KafkaService } from '../kafka/kafka.service.js';
 import type { Topics } from '../kafka/topics.js';
-import type { DeliveryJob } from './delivery-job.js';
+import type { DeliveryJob } from '../contracts/delivery-job.js';
 
 export class NothingToRequeueInto extends Error {
   constructor() {

@@ -8,7 +8,7 @@ import { Metrics } from '../ops/metrics.js';
 import { WebhookDirectory } from '../webhooks/webhook-directory.js';
 import { sendToDlq } from './dead-letter-writer.js';
 import { Deliverer } from './deliverer.js';
-import { parseDeliveryJob } from './delivery-job.js';
+import { parseDeliveryJob } from '../contracts/delivery-job.js';
 import { InvalidEvents } from './invalid-events.js';
 import { JITTER_SHARE } from './next-step.js';
 

@@ -1,4 +1,4 @@
-import type { AttemptRecord } from '../attempt-log/attempt-record.js';
+import type { AttemptRecord } from '../contracts/attempt-record.js';
 import { healthDeltas } from './endpoint-health.js';
 
 let n = 0;

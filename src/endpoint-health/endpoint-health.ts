@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { AttemptRecord } from '../attempt-log/attempt-record.js';
+import type { AttemptRecord } from '../contracts/attempt-record.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import kafkajs from 'kafkajs';
 import { newObjectId } from '../common/ids.js';
 import { KafkaService, type OutgoingMessage } from '../kafka/kafka.service.js';
-import { EVENT_TYPES, type EventType, Topics } from '../kafka/topics.js';
+import { Topics } from '../kafka/topics.js';
+import { EVENT_TYPES, type EventType } from '../contracts/event-types.js';
 import { validateEventData } from './event-schema.js';
 
 export class InvalidEventError extends Error {

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '../common/validation.js';
-import type { EventType } from '../kafka/topics.js';
+import type { EventType } from '../contracts/event-types.js';
 import { DATA_CLASSES, DATA_FIELDS, type EventData } from './dto/event-data.dto.js';
 import { parseRfc3339 } from '../common/rfc3339.js';
 import { badString, MAX_JSON_DEPTH, nestingDepth } from './input-guards.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EventType } from '../kafka/topics.js';
+import type { EventType } from '../contracts/event-types.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
 export interface EventRow {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
-import type { EventType } from '../kafka/topics.js';
+import type { EventType } from '../contracts/event-types.js';
 import type { EventData } from './dto/event-data.dto.js';
 import { validateEventData } from './event-schema.js';
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { EVENT_TYPES, type EventType } from '../contracts/event-types.js';
 
-export const EVENT_TYPES = ['click', 'attribution', 'conversion'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 /** One retry tier: the attempt it makes, how long after the previous failure, and its topic. */
 export interface RetryTier {

@@ -5,7 +5,8 @@ import { requeue } from '../delivery/requeue.js';
 import { isoSeconds } from '../events/event-schema.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { KafkaService } from '../kafka/kafka.service.js';
-import { type EventType, Topics } from '../kafka/topics.js';
+import { Topics } from '../kafka/topics.js';
+import { type EventType } from '../contracts/event-types.js';
 
 /**
  * A manual delivery with no outcome in the attempt log after this long no longer blocks another

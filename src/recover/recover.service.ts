@@ -4,7 +4,7 @@ import { assertEnabled } from '../webhooks/webhooks.service.js';
 import { newObjectId, OBJECT_ID } from '../common/ids.js';
 import { rfc3339Millis } from '../common/rfc3339.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import type { EventType } from '../kafka/topics.js';
+import type { EventType } from '../contracts/event-types.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { ManualDeliveries, PENDING_HORIZON_MS, PENDING_SQL, type Tx } from './manual-deliveries.js';
 import type { RecoverAcceptedDto, RecoverProgressDto } from './recover.dto.js';

@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import type { AttemptRecord } from '../attempt-log/attempt-record.js';
+import type { AttemptRecord } from '../contracts/attempt-record.js';
 import { ApiError } from '../common/errors.js';
 import { newObjectId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -7,7 +7,8 @@ import { deliveryHeaders } from '../delivery/delivery-headers.js';
 import { HttpSender } from '../delivery/http-sender.js';
 import { buildPayload, validateEventData } from '../events/event-schema.js';
 import { KafkaService } from '../kafka/kafka.service.js';
-import { type EventType, Topics } from '../kafka/topics.js';
+import { Topics } from '../kafka/topics.js';
+import { type EventType } from '../contracts/event-types.js';
 import { Metrics } from '../ops/metrics.js';
 import type { TestSendResultDto } from './dto/test-send.dto.js';
 import { effectiveSecrets } from './secret-rotation.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '../common/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import type { EventType } from '../kafka/topics.js';
+import type { EventType } from '../contracts/event-types.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { effectiveSecrets, type StoredSecrets } from './secret-rotation.js';
 
@@ -15,7 +15,7 @@ export interface Subscription {
   /** During a rotation's overlap: the new secret's bytes (see secret-rotation.ts). */
   nextSigningKey?: Buffer;
   /** Why this webhook cannot be delivered to (its secret does not open with RIFT_SECRET_KEY). */
-  unusable?: string;
+  unusable?: 'secret_undecryptable';
   /** Disabled webhooks get no deliveries; their jobs in the tiers go to the DLQ (webhook_disabled). */
   disabled: boolean;
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createEventPublisher, InvalidEventError } from '../../src/events/event-publisher.js';
-import { EVENT_TYPES } from '../../src/kafka/topics.js';
+import { EVENT_TYPES } from '../../src/contracts/event-types.js';
 import type { Receiver } from './receiver.js';
 import { KAFKA_BROKERS, ROOT, ServiceProcess } from './service.js';
 import { sleep, waitFor } from './wait-for.js';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsRfc3339 } from '../../common/rfc3339.js';
-import { EVENT_TYPES } from '../../kafka/topics.js';
+import { EVENT_TYPES } from '../../contracts/event-types.js';
 import { LINK_ID } from './event-data.dto.js';
 
 export class StatsQueryDto {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { EVENT_TYPES, type EventType } from '../../kafka/topics.js';
+import { EVENT_TYPES, type EventType } from '../../contracts/event-types.js';
 
 export class TestSendDto {
   @ApiProperty({ enum: EVENT_TYPES, example: 'click', description: 'the type of the example event to send' })

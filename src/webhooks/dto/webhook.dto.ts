@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { EVENT_TYPES, type EventType } from '../../kafka/topics.js';
+import { EVENT_TYPES, type EventType } from '../../contracts/event-types.js';
 
 const URL_RULES = { protocols: ['https'], require_protocol: true, require_tld: false, disallow_auth: true, require_host: true, allow_underscores: true };
 const URL_MESSAGE = 'url must be an absolute https:// URL without user:password';

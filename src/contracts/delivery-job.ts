@@ -1,12 +1,13 @@
-import type { EventType } from '../kafka/topics.js';
+import type { EventType } from './event-types.js';
+import type { FailureClass } from './failure.js';
 
 /** One attempt's outcome, kept in the job's history and in the DLQ entry. */
-export interface AttemptRecord {
+export interface JobAttempt {
   attempt: number;
   at: string;
   duration_ms: number;
   status?: number;
-  error?: string;
+  error?: FailureClass;
 }
 
 /**
@@ -32,7 +33,7 @@ export interface DeliveryJob {
   deferrals?: number;
   /** Epoch ms since which this attempt has waited for a slot of its webhook (WEBHOOK_MAX_SATURATION_WAIT_MS). */
   saturated_since?: number;
-  history: AttemptRecord[];
+  history: JobAttempt[];
 }
 
 export function parseDeliveryJob(raw: Buffer | null): DeliveryJob | null {
@@ -45,4 +46,10 @@ export function parseDeliveryJob(raw: Buffer | null): DeliveryJob | null {
   } catch {
     return null;
   }
+}
+
+/** A message of the dead-letter topic: the job as it was after its last attempt, with when and why. */
+export interface DeadLetterMessage extends DeliveryJob {
+  dead_at: string;
+  last_error: FailureClass;
 }

@@ -1,5 +1,5 @@
 import { OBJECT_ID } from '../common/ids.js';
-import { EVENT_TYPES, type EventType } from '../kafka/topics.js';
+import { EVENT_TYPES, type EventType } from './event-types.js';
 
 /** What happened after an attempt: delivered, a later tier will try again, the DLQ, or nothing (a test send, tier "test"). */
 export type AttemptNext = 'delivered' | 'retry' | 'dead_letter' | 'none';
