@@ -1,13 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AttemptLogModule, DeliveriesApiModule } from './attempt-log/attempt-log.module.js';
+import { CryptoModule } from './common/crypto.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { apiValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { ContractModule } from './contract/contract.module.js';
-import { DeliveryModule } from './delivery/delivery.module.js';
+import { DeliveryApiModule, DeliveryModule } from './delivery/delivery.module.js';
 import { EventsApiModule, EventsModule, EventStoreModule } from './events/events.module.js';
 import { KafkaModule, TopicsAtBoot } from './kafka/kafka.module.js';
 import { loggingModule } from './ops/logging.js';
@@ -32,13 +33,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        CryptoModule,
         loggingModule(config),
         PrismaModule,
         KafkaModule,
         MetricsModule,
         OpsModule.forConfig(config),
         EventsModule,
-        ...(api ? [RateLimitModule, ContractModule, ConsoleModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, RecoverApiModule] : []),
+        ...(api ? [RateLimitModule, ContractModule, ConsoleModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, DeliveryApiModule, RecoverApiModule] : []),
         ...(dispatcher ? [DeliveryModule, EventStoreModule, AttemptLogModule] : []),
       ],
       providers: [

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { EndpointHealth } from '../endpoint-health/endpoint-health.js';
-import { RecoverCoreModule } from '../recover/recover.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { WebhookLookupModule } from '../webhooks/webhooks.module.js';
 import { AttemptLogConsumer } from './attempt-log.consumer.js';
 import { AttemptLogStore } from './attempt-log.store.js';
 import { DeadLettersController } from './dead-letters.controller.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesService } from './deliveries.service.js';
 
-/** GET /v1/webhooks/:id/deliveries, the retry endpoint and the dead letters (api role). */
-@Module({ imports: [TenantsModule, RecoverCoreModule], controllers: [DeliveriesController, DeadLettersController], providers: [AttemptLogStore, DeliveriesService] })
+/** GET /v1/webhooks/:id/deliveries and /dead-letters (api role). */
+@Module({ imports: [TenantsModule, WebhookLookupModule], controllers: [DeliveriesController, DeadLettersController], providers: [AttemptLogStore, DeliveriesService] })
 export class DeliveriesApiModule {}
 
 /** The attempt-log consumer group and its retention (worker roles). */

@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { OBJECT_ID } from '../common/ids.js';
 import { IsRfc3339 } from '../common/rfc3339.js';
 import { EVENT_TYPES } from '../contracts/event-types.js';
+import { FAILURE_CLASS_LIST } from '../contracts/failure.js';
 
 export const OUTCOMES = ['succeeded', 'failed'] as const;
 
@@ -45,7 +46,7 @@ export class DeliveryAttemptDto {
   @ApiProperty({ example: '1s', description: '"first", or the retry tier that made the attempt' }) tier!: string;
   @ApiProperty({ enum: OUTCOMES }) outcome!: string;
   @ApiProperty({ example: 503, nullable: true, type: Number, description: 'your endpoint\'s status code, if it answered' }) status_code!: number | null;
-  @ApiProperty({ example: 'http_503', nullable: true, type: String, description: 'http_<status>, timeout, econnrefused, enotfound, tls, unsafe_target, endpoint_saturated, ...' })
+  @ApiProperty({ example: 'http_503', nullable: true, type: String, description: `the failure class, one of: ${FAILURE_CLASS_LIST}` })
   error!: string | null;
   @ApiProperty({ enum: ['delivered', 'retry', 'dead_letter'], description: 'what happened next' }) next!: string;
   @ApiProperty({ example: 182 }) duration_ms!: number;
@@ -55,12 +56,6 @@ export class DeliveryAttemptDto {
 export class DeliveriesPageDto {
   @ApiProperty({ type: DeliveryAttemptDto, isArray: true, description: 'newest first' }) data!: DeliveryAttemptDto[];
   @ApiProperty({ nullable: true, type: String, description: 'pass as cursor for older attempts; null on the last page' }) next_cursor!: string | null;
-}
-
-export class RetryQueuedDto {
-  @ApiProperty({ example: '6760a1b2c3d4e5f6a7b8c9d0' }) webhook_id!: string;
-  @ApiProperty({ example: '65f1a2b3c4d5e6f7a8b9c0d1' }) event_id!: string;
-  @ApiProperty({ example: 'queued' }) status!: 'queued';
 }
 
 export class DeadLettersQueryDto {

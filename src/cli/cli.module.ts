@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
+import { CryptoModule } from '../common/crypto.module.js';
 import { ConfigModule } from '../config/config.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { KafkaModule } from '../kafka/kafka.module.js';
@@ -13,6 +14,6 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 @Module({})
 export class CliModule {
   static forConfig(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), PrismaModule, KafkaModule, TenantsModule, EventsModule, RecoverCoreModule], providers: [ConsumerLag, DeadLetters] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), CryptoModule, PrismaModule, KafkaModule, TenantsModule, EventsModule, RecoverCoreModule], providers: [ConsumerLag, DeadLetters] };
   }
 }

@@ -1,4 +1,4 @@
-import { isoSeconds } from '../events/event-schema.js';
+import { isoSeconds } from '../common/time.js';
 import type { PrismaService } from '../prisma/prisma.service.js';
 
 export interface WebhookListRow {

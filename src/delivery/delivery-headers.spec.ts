@@ -1,7 +1,8 @@
 import { Webhook as SvixWebhook } from 'svix';
 import { Webhook } from 'standardwebhooks';
 import { sign } from './signature.js';
-import { deliveryHeaders, standardSignature, standardWebhooksSecret } from './delivery-headers.js';
+import { deliveryHeaders, standardSignature } from './delivery-headers.js';
+import { standardWebhooksSecret } from '../webhooks/secret-format.js';
 
 describe('Standard Webhooks signatures', () => {
   it('matches the specification\'s known-answer vector', () => {

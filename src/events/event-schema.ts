@@ -4,6 +4,7 @@ import { flattenValidationErrors } from '../common/validation.js';
 import type { EventType } from '../contracts/event-types.js';
 import { DATA_CLASSES, DATA_FIELDS, type EventData } from './dto/event-data.dto.js';
 import { parseRfc3339 } from '../common/rfc3339.js';
+import { isoSeconds } from '../common/time.js';
 import { badString, MAX_JSON_DEPTH, nestingDepth } from './input-guards.js';
 
 export type ValidationResult = { ok: true; data: EventData } | { ok: false; reason: string };
@@ -51,9 +52,4 @@ export function payloadData(type: EventType, data: EventData, eventId: string): 
     if (v !== undefined) out[field] = v;
   }
   return out;
-}
-
-/** ISO-8601 UTC without milliseconds, as in the docs ("2026-03-24T15:00:00Z"). */
-export function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -50,6 +50,12 @@ const HOUR_MS = 3_600_000;
 export class EventStore {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** One stored event of a tenant (its type and data), or undefined. */
+  async find(tenantId: string, id: string): Promise<{ type: EventType; data: unknown } | undefined> {
+    const rows = await this.prisma.$queryRaw<{ type: EventType; data: unknown }[]>`SELECT type, data FROM events WHERE tenant_id = ${tenantId} AND id = ${id}`;
+    return rows[0];
+  }
+
   /**
    * Stores a batch in one statement: events of unknown tenants are skipped, duplicates (same tenant
    * and event id, in the batch or already stored) are stored once, and only newly stored events are

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
-import { ErrorDto } from '../webhooks/dto/webhook.dto.js';
+import { ErrorDto } from '../common/error.dto.js';
 import { EventsPageDto, EventsQueryDto, LinkStatsDto, StatsQueryDto } from './dto/events-query.dto.js';
 import { EventsService } from './events.service.js';
 

@@ -13,10 +13,14 @@ import { LinksStore } from './links.store.js';
 @Module({ providers: [EventPublisher], exports: [EventPublisher] })
 export class EventsModule {}
 
+/** The stored events, for reads by other features (redelivery). */
+@Module({ providers: [EventStore], exports: [EventStore] })
+export class StoredEventsModule {}
+
 /** Stats, event pages, links and series (api role). */
-@Module({ imports: [TenantsModule], controllers: [EventsController, LinksController], providers: [EventStore, EventsService, LinksStore, LinksService] })
+@Module({ imports: [TenantsModule, StoredEventsModule], controllers: [EventsController, LinksController], providers: [EventsService, LinksStore, LinksService] })
 export class EventsApiModule {}
 
 /** The event-store consumer group (worker roles). */
-@Module({ providers: [EventStore, EventStoreConsumer] })
+@Module({ imports: [StoredEventsModule], providers: [EventStoreConsumer] })
 export class EventStoreModule {}

@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { CursorCodec } from './cursor.js';
+import { CursorCodec } from '../common/cursor.js';
 import { LINK_ID } from './dto/event-data.dto.js';
 import type { EventsPageDto, EventsQueryDto, LinkStatsDto, StatsQueryDto } from './dto/events-query.dto.js';
 import { EventStore } from './event-store.js';
@@ -11,11 +11,7 @@ const badRequest = (message: string) => new ApiError(HttpStatus.BAD_REQUEST, 'Ba
 /** Link stats and event pages from the event store: the zero-loss reconciliation path. */
 @Injectable()
 export class EventsService {
-  private readonly cursors: CursorCodec;
-
-  constructor(private readonly store: EventStore, @Inject(APP_CONFIG) config: AppConfig) {
-    this.cursors = new CursorCodec(config.secretKey);
-  }
+  constructor(private readonly store: EventStore, private readonly cursors: CursorCodec) {}
 
   async stats(tenantId: string, linkId: string, q: StatsQueryDto): Promise<LinkStatsDto> {
     if (!LINK_ID.test(linkId)) throw badRequest('link_id must be 1-128 characters of letters, digits, . _ ~ -, starting with a letter or digit');

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
-import { ErrorDto } from '../webhooks/dto/webhook.dto.js';
+import { ErrorDto } from '../common/error.dto.js';
 import { StoredEventDto } from './dto/events-query.dto.js';
 import { LinkSeriesDto, LinksDto, LinksQueryDto, SeriesQueryDto } from './dto/links.dto.js';
 import { LinksService } from './links.service.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
-import { ErrorDto } from '../webhooks/dto/webhook.dto.js';
+import { ErrorDto } from '../common/error.dto.js';
 import { RecoverAcceptedDto, RecoverProgressDto, RecoverRequestDto } from './recover.dto.js';
 import { RecoverService } from './recover.service.js';
 

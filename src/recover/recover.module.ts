@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ManualDeliveriesModule } from '../delivery/delivery.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
-import { ManualDeliveries } from './manual-deliveries.js';
+import { WebhookLookupModule } from '../webhooks/webhooks.module.js';
 import { RecoverController } from './recover.controller.js';
 import { RecoverService } from './recover.service.js';
 
-/** Manual deliveries and recoveries, without HTTP (the CLI uses this). */
-@Module({ providers: [ManualDeliveries, RecoverService], exports: [ManualDeliveries, RecoverService] })
+/** Recoveries, without HTTP (the CLI uses this). */
+@Module({ imports: [ManualDeliveriesModule, WebhookLookupModule], providers: [RecoverService], exports: [RecoverService] })
 export class RecoverCoreModule {}
 
 /** POST /v1/webhooks/:id/recover and its progress (api role). */

@@ -1,12 +1,12 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ApiError, notFound } from '../common/errors.js';
-import { assertEnabled } from '../webhooks/webhooks.service.js';
+import { assertEnabled, WebhookLookup } from '../webhooks/webhook-lookup.js';
 import { newObjectId, OBJECT_ID } from '../common/ids.js';
 import { rfc3339Millis } from '../common/rfc3339.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { EventType } from '../contracts/event-types.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { ManualDeliveries, PENDING_HORIZON_MS, PENDING_SQL, type Tx } from './manual-deliveries.js';
+import { ManualDeliveries, PENDING_HORIZON_MS, PENDING_SQL, type Tx } from '../delivery/manual-deliveries.js';
 import type { RecoverAcceptedDto, RecoverProgressDto } from './recover.dto.js';
 
 /** At most 7 days of events per recovery (the issue's bound; longer outages take several calls). */
@@ -37,6 +37,7 @@ export class RecoverService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly manual: ManualDeliveries,
+    private readonly webhooks: WebhookLookup,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -44,8 +45,8 @@ export class RecoverService {
   async start(tenantId: string | null, webhookId: string, sinceText: string, untilText?: string): Promise<RecoverAcceptedDto> {
     const now = new Date();
     const { since, until } = this.range(sinceText, untilText, now);
-    const webhook = await this.webhook(tenantId, webhookId);
-    assertEnabled({ id: webhookId, ...webhook });
+    const webhook = await this.webhooks.find(tenantId, webhookId);
+    assertEnabled(webhook);
     const recoverId = newObjectId(now.getTime());
     const queued = await this.prisma.$transaction(async (tx) => {
       await this.manual.lockWebhook(tx, webhook.tenantId, webhookId);
@@ -71,14 +72,14 @@ export class RecoverService {
     } catch (err) {
       // Nothing half-done stays "running": jobs already in Kafka are delivered (at least once), the
       // caller may recover the same range again.
-      await this.prisma.$executeRawUnsafe('DELETE FROM manual_deliveries WHERE recover_id = $1', recoverId);
+      await this.manual.forget({ recoverId });
       throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable', `could not queue the recovery: ${(err as Error).message}; try again`);
     }
     return { recover_id: recoverId, matched: queued.toSend.length, skipped_in_flight: queued.skipped };
   }
 
   async progress(tenantId: string | null, webhookId: string, recoverId: string): Promise<RecoverProgressDto> {
-    await this.webhook(tenantId, webhookId);
+    await this.webhooks.find(tenantId, webhookId);
     const rows = OBJECT_ID.test(recoverId)
       ? await this.prisma.$queryRawUnsafe<{ since: Date; until: Date; created_at: Date; matched: number; skipped_in_flight: number }[]>(
           'SELECT since, until, created_at, matched, skipped_in_flight FROM recoveries WHERE id = $1 AND webhook_id = $2',
@@ -128,14 +129,6 @@ export class RecoverService {
       throw bad(`since: older than the attempt log's retention (${days} days), so deliveries in that range cannot be told apart; use GET /v1/events to reconcile`);
     }
     return { since, until };
-  }
-
-  private async webhook(tenantId: string | null, id: string): Promise<{ tenantId: string; events: string[]; createdAt: Date; disabledAt: Date | null; disabledReason: string | null }> {
-    const where = tenantId === null ? { id } : { id, tenantId };
-    const select = { tenantId: true, events: true, createdAt: true, disabledAt: true, disabledReason: true };
-    const row = OBJECT_ID.test(id) ? await this.prisma.webhook.findFirst({ where, select }) : null;
-    if (!row) throw notFound('webhook');
-    return row;
   }
 
   /**

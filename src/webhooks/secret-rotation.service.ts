@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors.js';
-import { standardWebhooksSecret } from '../delivery/delivery-headers.js';
-import { isoSeconds } from '../events/event-schema.js';
+import { standardWebhooksSecret } from './secret-format.js';
+import { isoSeconds } from '../common/time.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { RotatedSecretDto, RotationCompletedDto } from './dto/webhook.dto.js';
 import { DEFAULT_OVERLAP_SECONDS, effectiveSecrets } from './secret-rotation.js';

@@ -1,5 +1,5 @@
 import { effectiveSecrets } from './secret-rotation.js';
-import { TestSendLimiter } from './test-send-limiter.js';
+import { TestSendLimiter } from '../delivery/test-send-limiter.js';
 
 describe('effectiveSecrets', () => {
   const now = new Date('2026-03-24T12:00:00Z');

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../common/secret-box.js';
 /** Longest overlap a rotation may ask for: 30 days. */
 export const MAX_OVERLAP_SECONDS = 30 * 86_400;
 /** The overlap when the caller does not say: one day, time to deploy the new secret. */
@@ -19,4 +20,17 @@ export function effectiveSecrets(s: StoredSecrets, now: Date): { current: string
   if (s.nextSecretCiphertext === null) return { current: s.secretCiphertext };
   if (s.rotationEndsAt === null || s.rotationEndsAt <= now) return { current: s.nextSecretCiphertext };
   return { current: s.secretCiphertext, next: s.nextSecretCiphertext };
+}
+
+/** The HMAC keys deliveries use now: the secret(s) as UTF-8 bytes. */
+export interface SigningKeys {
+  signingKey: Buffer;
+  nextSigningKey?: Buffer;
+}
+
+/** Opens the secrets that sign at `now`; throws when one does not decrypt (RIFT_SECRET_KEY changed, a row copied by hand). */
+export function openSigningKeys(box: SecretBox, row: StoredSecrets & { id: string }, now: Date): SigningKeys {
+  const secrets = effectiveSecrets(row, now);
+  const open = (sealed: string) => Buffer.from(box.open(sealed, row.id), 'utf8');
+  return { signingKey: open(secrets.current), nextSigningKey: secrets.next === undefined ? undefined : open(secrets.next) };
 }

@@ -3,7 +3,7 @@ import { SecretBox } from '../common/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { EventType } from '../contracts/event-types.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-import { effectiveSecrets, type StoredSecrets } from './secret-rotation.js';
+import { openSigningKeys, type StoredSecrets } from './secret-rotation.js';
 
 export interface Subscription {
   id: string;
@@ -37,14 +37,11 @@ const STALE_IF_ERROR_MS = 60_000;
  */
 @Injectable()
 export class WebhookDirectory {
-  private readonly box: SecretBox;
   private readonly cache = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
   private batch: { ids: Set<string>; promise: Promise<Map<string, Entry>> } | undefined;
 
-  constructor(private readonly prisma: PrismaService, @Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.box = new SecretBox(config.secretKey);
-  }
+  constructor(private readonly prisma: PrismaService, @Inject(APP_CONFIG) private readonly config: AppConfig, private readonly box: SecretBox) {}
 
   /**
    * The tenant's webhooks, or null when the tenant does not exist. When PostgreSQL cannot be reached,
@@ -139,10 +136,8 @@ export class WebhookDirectory {
    * fixed), and nothing else waits for it.
    */
   private openSecrets(w: StoredSecrets & { id: string }): Pick<Subscription, 'signingKey' | 'nextSigningKey' | 'unusable'> {
-    const secrets = effectiveSecrets(w, new Date());
     try {
-      const open = (sealed: string) => Buffer.from(this.box.open(sealed, w.id), 'utf8');
-      return { signingKey: open(secrets.current), nextSigningKey: secrets.next === undefined ? undefined : open(secrets.next) };
+      return openSigningKeys(this.box, w, new Date());
     } catch {
       return { signingKey: null, unusable: 'secret_undecryptable' };
     }

@@ -11,15 +11,13 @@ import {
   ApiOperation,
   ApiQuery,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ApiError } from '../common/errors.js';
 import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
-import { TestSendDto, TestSendResultDto } from './dto/test-send.dto.js';
-import { CreatedWebhookDto, CreateWebhookDto, ErrorDto, RotatedSecretDto, RotateSecretDto, RotationCompletedDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
+import { CreatedWebhookDto, CreateWebhookDto, RotatedSecretDto, RotateSecretDto, RotationCompletedDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
+import { ErrorDto } from '../common/error.dto.js';
 import { SecretRotationService } from './secret-rotation.service.js';
-import { TestSendRateLimited, TestSendService } from './test-send.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @ApiTags('webhooks')
@@ -31,7 +29,6 @@ export class WebhooksController {
   constructor(
     private readonly webhooks: WebhooksService,
     private readonly rotation: SecretRotationService,
-    private readonly tests: TestSendService,
   ) {}
 
   @Post()
@@ -83,26 +80,6 @@ export class WebhooksController {
   @ApiConflictResponse({ type: ErrorDto, description: 'no rotation in progress' })
   completeRotation(@TenantId() tenantId: string, @Param('id') id: string): Promise<RotationCompletedDto> {
     return this.rotation.complete(tenantId, id);
-  }
-
-  @Post(':id/test')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Send a signed example event now and see the outcome (beyond the published docs)',
-    description: 'The webhook\'s real headers plus X-Rift-Test: true. One attempt: not retried, not stored as an event, not counted towards endpoint health; in the attempt log with tier "test". At most WEBHOOK_TEST_SENDS_PER_MINUTE (10) per webhook per minute.',
-  })
-  @ApiOkResponse({ type: TestSendResultDto, description: 'the attempt was made (whatever the endpoint answered)' })
-  @ApiBadRequestResponse({ type: ErrorDto })
-  @ApiNotFoundResponse({ type: ErrorDto })
-  @ApiConflictResponse({ type: ErrorDto, description: 'the webhook is disabled (the reason is named)' })
-  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'rate limited; Retry-After says when' })
-  async test(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: TestSendDto, @Res({ passthrough: true }) res: Response): Promise<TestSendResultDto> {
-    try {
-      return await this.tests.send(tenantId, id, dto.event);
-    } catch (err) {
-      if (err instanceof TestSendRateLimited) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-      throw err;
-    }
   }
 
   @Delete(':id')

@@ -5,15 +5,16 @@ import { newObjectId, OBJECT_ID } from '../common/ids.js';
 import { assertPublicHost, UnsafeTargetError } from '../common/network-policy.js';
 import { SecretBox } from '../common/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { standardWebhooksSecret } from '../delivery/delivery-headers.js';
+import { standardWebhooksSecret } from './secret-format.js';
 import { emitOperational } from '../endpoint-health/operational-events.js';
-import { isoSeconds } from '../events/event-schema.js';
+import { isoSeconds } from '../common/time.js';
 import type { Webhook } from '../generated/prisma/client.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
 import { type EventType } from '../contracts/event-types.js';
 import { Metrics } from '../ops/metrics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
+import { WebhookLookup } from './webhook-lookup.js';
 import type { CreatedWebhookDto, CreateWebhookDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
 import { effectiveSecrets } from './secret-rotation.js';
 
@@ -24,17 +25,15 @@ export const newSecret = () => randomBytes(32).toString('hex');
 
 @Injectable()
 export class WebhooksService {
-  readonly box: SecretBox;
-
   constructor(
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly kafka: KafkaService,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
-  ) {
-    this.box = new SecretBox(config.secretKey);
-  }
+    readonly box: SecretBox,
+    private readonly lookup: WebhookLookup,
+  ) {}
 
   async create(tenantId: string, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
     await this.checkTarget(dto.url);
@@ -101,10 +100,8 @@ export class WebhooksService {
   }
 
   /** The tenant's webhook, or a 404 for an unknown id or another tenant's. */
-  async owned(tenantId: string, id: string): Promise<Webhook> {
-    const row = OBJECT_ID.test(id) ? await this.prisma.webhook.findFirst({ where: { id, tenantId } }) : null;
-    if (!row) throw notFound('webhook');
-    return row;
+  owned(tenantId: string, id: string): Promise<Webhook> {
+    return this.lookup.find(tenantId, id);
   }
 
   private async checkTarget(url: string): Promise<void> {
@@ -116,16 +113,6 @@ export class WebhooksService {
       throw err;
     }
   }
-}
-
-/** 409 for a disabled webhook (test sends, retries): the reason is named. */
-export function assertEnabled(row: { id: string; disabledAt: Date | null; disabledReason: string | null }): void {
-  if (row.disabledAt === null) return;
-  throw new ApiError(
-    HttpStatus.CONFLICT,
-    'Conflict',
-    `webhook ${row.id} is disabled (reason: ${row.disabledReason ?? 'unknown'}, since ${isoSeconds(row.disabledAt)}); re-enable it with PATCH /v1/webhooks/${row.id} {"enabled": true}`,
-  );
 }
 
 const iso = (d: Date | null) => (d === null ? null : isoSeconds(d));

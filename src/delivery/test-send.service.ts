@@ -3,17 +3,18 @@ import type { AttemptRecord } from '../contracts/attempt-record.js';
 import { ApiError } from '../common/errors.js';
 import { newObjectId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { deliveryHeaders } from '../delivery/delivery-headers.js';
-import { HttpSender } from '../delivery/http-sender.js';
+import { deliveryHeaders } from './delivery-headers.js';
+import { HttpSender } from './http-sender.js';
 import { buildPayload, validateEventData } from '../events/event-schema.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
 import { type EventType } from '../contracts/event-types.js';
 import { Metrics } from '../ops/metrics.js';
 import type { TestSendResultDto } from './dto/test-send.dto.js';
-import { effectiveSecrets } from './secret-rotation.js';
+import { openSigningKeys, type SigningKeys } from '../webhooks/secret-rotation.js';
+import { SecretBox } from '../common/secret-box.js';
 import { TestSendLimiter } from './test-send-limiter.js';
-import { assertEnabled, WebhooksService } from './webhooks.service.js';
+import { assertEnabled, WebhookLookup } from '../webhooks/webhook-lookup.js';
 
 export class TestSendRateLimited extends ApiError {
   constructor(readonly retryAfterSeconds: number, perMinute: number) {
@@ -49,18 +50,19 @@ export class TestSendService {
   private readonly limiter: TestSendLimiter;
 
   constructor(
-    private readonly webhooks: WebhooksService,
+    private readonly webhooks: WebhookLookup,
     private readonly http: HttpSender,
     private readonly kafka: KafkaService,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly box: SecretBox,
   ) {
     this.limiter = new TestSendLimiter(config.delivery.testSendsPerMinute);
   }
 
   async send(tenantId: string, id: string, type: EventType): Promise<TestSendResultDto> {
-    const row = await this.webhooks.owned(tenantId, id);
+    const row = await this.webhooks.find(tenantId, id);
     assertEnabled(row);
     const wait = this.limiter.take(id);
     if (wait > 0) {
@@ -77,7 +79,7 @@ export class TestSendService {
     this.metrics.testSends.inc({ result: result.ok ? 'ok' : 'failed' });
     const record: AttemptRecord = {
       id: newObjectId(startedAt.getTime()), tenant_id: tenantId, webhook_id: id, event_id: eventId, event_type: type, attempt: 1, tier: 'test',
-      outcome: result.ok ? 'succeeded' : 'failed', status_code: result.status ?? null, error: result.error?.slice(0, 64) ?? null, next: 'none',
+      outcome: result.ok ? 'succeeded' : 'failed', status_code: result.status ?? null, error: result.error ?? null, next: 'none',
       duration_ms: Math.round(result.durationMs), at: startedAt.toISOString(),
     };
     this.logger.log({ msg: 'test send', attempt_id: record.id, webhook_id: id, event_id: eventId, event_type: type, outcome: record.outcome, status_code: record.status_code, error: record.error, duration_ms: record.duration_ms });
@@ -99,11 +101,9 @@ export class TestSendService {
   }
 
   /** The keys deliveries use now; a secret that does not open (RIFT_SECRET_KEY changed) is a 409, not a 500. */
-  private signingKeys(row: Parameters<typeof effectiveSecrets>[0] & { id: string }): { signingKey: Buffer; nextSigningKey?: Buffer } {
-    const secrets = effectiveSecrets(row, new Date());
+  private signingKeys(row: Parameters<typeof openSigningKeys>[1]): SigningKeys {
     try {
-      const open = (sealed: string) => Buffer.from(this.webhooks.box.open(sealed, row.id), 'utf8');
-      return { signingKey: open(secrets.current), nextSigningKey: secrets.next === undefined ? undefined : open(secrets.next) };
+      return openSigningKeys(this.box, row, new Date());
     } catch {
       throw new ApiError(HttpStatus.CONFLICT, 'Conflict', `the secret of webhook ${row.id} cannot be decrypted with the service's RIFT_SECRET_KEY; rotate it with {"overlap_seconds": 0}`);
     }

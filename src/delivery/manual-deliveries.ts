@@ -1,11 +1,12 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors.js';
 import { newObjectId } from '../common/ids.js';
-import { requeue } from '../delivery/requeue.js';
-import { isoSeconds } from '../events/event-schema.js';
+import { requeue } from './requeue.js';
+import { isoSeconds } from '../common/time.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
+import { PrismaService } from '../prisma/prisma.service.js';
 import { type EventType } from '../contracts/event-types.js';
 
 /**
@@ -41,7 +42,7 @@ export const PENDING_SQL = `md.queued_at > now() - interval '${PENDING_HORIZON_M
  */
 @Injectable()
 export class ManualDeliveries {
-  constructor(private readonly kafka: KafkaService, private readonly topics: Topics) {}
+  constructor(private readonly kafka: KafkaService, private readonly topics: Topics, private readonly prisma: PrismaService) {}
 
   /** Serialises manual requests for one webhook; false when the tenant has no such webhook. */
   async lockWebhook(tx: Tx, tenantId: string, webhookId: string): Promise<boolean> {
@@ -57,6 +58,12 @@ export class ManualDeliveries {
       eventId,
     );
     return rows[0];
+  }
+
+  /** Forgets manual deliveries whose jobs never reached Kafka (the request failed): they no longer block a retry. */
+  async forget(where: { ids: string[] } | { recoverId: string }): Promise<void> {
+    if ('ids' in where) await this.prisma.$executeRaw`DELETE FROM manual_deliveries WHERE id = ANY(${where.ids}::char(24)[])`;
+    else await this.prisma.$executeRaw`DELETE FROM manual_deliveries WHERE recover_id = ${where.recoverId}`;
   }
 
   /** The 409 a duplicate request gets, naming the pending delivery. */

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorDto } from '../common/error.dto.js';
+import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { TestSendDto, TestSendResultDto } from './dto/test-send.dto.js';
+import { TestSendRateLimited, TestSendService } from './test-send.service.js';
+
+/** POST /v1/webhooks/{id}/test: one signed example delivery, answered with its outcome. */
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ErrorDto, description: 'missing, malformed, unknown or revoked API key' })
+@UseGuards(ApiKeyGuard)
+@Controller('v1/webhooks')
+export class TestSendController {
+  constructor(private readonly tests: TestSendService) {}
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Send a signed example event now and see the outcome (beyond the published docs)',
+    description: 'The webhook\'s real headers plus X-Rift-Test: true. One attempt: not retried, not stored as an event, not counted towards endpoint health; in the attempt log with tier "test". At most WEBHOOK_TEST_SENDS_PER_MINUTE (10) per webhook per minute.',
+  })
+  @ApiOkResponse({ type: TestSendResultDto, description: 'the attempt was made (whatever the endpoint answered)' })
+  @ApiBadRequestResponse({ type: ErrorDto })
+  @ApiNotFoundResponse({ type: ErrorDto })
+  @ApiConflictResponse({ type: ErrorDto, description: 'the webhook is disabled (the reason is named)' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'rate limited; Retry-After says when' })
+  async test(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: TestSendDto, @Res({ passthrough: true }) res: Response): Promise<TestSendResultDto> {
+    try {
+      return await this.tests.send(tenantId, id, dto.event);
+    } catch (err) {
+      if (err instanceof TestSendRateLimited) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
+  }
+}
