@@ -18,7 +18,6 @@ const P = config.kafka.topicPrefix;
 const db = new pg.Pool({ connectionString: config.database.url, max: 4 });
 const box = new SecretBox(config.secretKey);
 const http = axios.create({ httpsAgent: new https.Agent({ keepAlive: true }), timeout: 10_000 });
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type Payload_ = {} & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -10,7 +10,13 @@ export function latencyChartSvg(series: { label: string; color: string; latencie
   // No spread into Math.min/max: a full run has ~200,000 values.
   let min = 10;
   let max = 100;
-  for (const s of series) for (const v of s.latencies) if (v > 0) (min = Math.min(min, v)), (max = Math.max(max, v));
+  for (const s of series) {
+    for (const v of s.latencies) {
+      if (v <= 0) continue;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+  }
   const lo = Math.max(1, 10 ** Math.floor(Math.log10(min)));
   const hi = 10 ** Math.ceil(Math.log10(max));
   const x = (v: number) => M.l + ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (W - M.l - M.r);

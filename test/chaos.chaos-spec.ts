@@ -6,7 +6,7 @@ import pg from 'pg';
 import { createEventPublisher, InvalidEventError } from '../src/events/event-publisher.js';
 import { EVENT_TYPES } from '../src/contracts/event-types.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { api, createTenant, produceRaw, readTopic, registerWebhook } from './support/fixtures.js';
+import { createTenant, produceRaw, readTopic, registerWebhook } from './support/fixtures.js';
 import { Receiver } from './support/receiver.js';
 import { baseEnv, KAFKA_BROKERS, ROOT, ServiceProcess, uniquePrefix } from './support/service.js';
 import { sleep, waitFor } from './support/wait-for.js';

@@ -74,7 +74,7 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     // The receiver: at first only the old secret and X-Rift-Signature; after its deploy only the
     // new secret, accepted in either header (the README's steps). A failed check answers 401.
     const receiverState: { secrets: string[]; failures: number } = { secrets: [wh.secret], failures: 0 };
-    let newSecret = '';
+    let newSecret: string;
     receiver.script('/rot', (r) => {
       const ok = receiverState.secrets.some((s) => [h(r, 'x-rift-signature'), h(r, 'x-rift-signature-next')].some((sig) => sig && verifyWebhook(r.body, sig, s)))
         && receiverState.secrets.some((s) => verifyStandard(r, toWhsec(s)));

@@ -50,7 +50,7 @@ describe('recovery by time range: POST /v1/webhooks/:id/recover (real Kafka, Pos
     await stored(t.tenant_id, [before.event_id]);
     await sleep(50);
     const w = await registerWebhook(svc, t.api_key, receiver.url('/rec/main'), ['click', 'conversion']);
-    const other = await registerWebhook(svc, t.api_key, receiver.url('/rec/other'), ['click', 'attribution', 'conversion']);
+    await registerWebhook(svc, t.api_key, receiver.url('/rec/other'), ['click', 'attribution', 'conversion']);
     // What the endpoint answers, by the event's link: scripted before the events exist, so no delivery races the script.
     const state = { outage: false, waitingDown: true, slow: false };
     receiver.script('/rec/main', (r) => {

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { ApiFailure } from './api.js';
+import { type ApiFailure } from './api.js';
 
 export function ErrorBox({ error, title }: { error: ApiFailure | string | undefined; title?: string }) {
   if (!error) return null;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import type { AttemptRecord } from '../contracts/attempt-record.js';
 
@@ -39,48 +40,37 @@ export class AttemptLogStore {
   async insertBatch(records: AttemptRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     const col = <T>(f: (r: AttemptRecord) => T) => records.map(f);
-    return this.prisma.$executeRawUnsafe(
-      `INSERT INTO delivery_attempts (id, tenant_id, webhook_id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[],
-                            $9::smallint[], $10::text[], $11::text[], $12::int[], $13::timestamptz[])
-       ON CONFLICT (id) DO NOTHING`,
-      col((r) => r.id), col((r) => r.tenant_id), col((r) => r.webhook_id), col((r) => r.event_id), col((r) => r.event_type),
-      col((r) => r.attempt), col((r) => r.tier), col((r) => r.outcome), col((r) => r.status_code), col((r) => r.error),
-      col((r) => r.next), col((r) => r.duration_ms), col((r) => r.at),
-    );
+    return this.prisma.$executeRaw`INSERT INTO delivery_attempts (id, tenant_id, webhook_id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at)
+       SELECT * FROM unnest(${col((r) => r.id)}::text[], ${col((r) => r.tenant_id)}::text[], ${col((r) => r.webhook_id)}::text[], ${col((r) => r.event_id)}::text[], ${col((r) => r.event_type)}::text[], ${col((r) => r.attempt)}::smallint[], ${col((r) => r.tier)}::text[], ${col((r) => r.outcome)}::text[],
+                            ${col((r) => r.status_code)}::smallint[], ${col((r) => r.error)}::text[], ${col((r) => r.next)}::text[], ${col((r) => r.duration_ms)}::int[], ${col((r) => r.at)}::timestamptz[])
+       ON CONFLICT (id) DO NOTHING`;
   }
 
   /** One webhook's attempts, newest first, strictly after the keyset position (at, id) when given. */
   async page(tenantId: string, webhookId: string, filter: AttemptFilter, after: { at: Date; id: string } | undefined, limit: number): Promise<DeadLetterRow[]> {
-    const params: unknown[] = [tenantId, webhookId];
-    const where = ['tenant_id = $1', 'webhook_id = $2'];
-    if (filter.outcome) where.push(`outcome = $${params.push(filter.outcome)}`);
-    if (filter.eventId) where.push(`event_id = $${params.push(filter.eventId)}`);
-    if (filter.eventType) where.push(`event_type = $${params.push(filter.eventType)}`);
-    if (filter.since) where.push(`at >= $${params.push(filter.since)}::timestamptz`);
-    if (filter.until) where.push(`at < $${params.push(filter.until)}::timestamptz`);
-    if (filter.next) where.push(`next = $${params.push(filter.next)}`);
-    if (after) where.push(`(at, id) < ($${params.push(after.at)}::timestamptz, $${params.push(after.id)})`);
+    const where = [Prisma.sql`tenant_id = ${tenantId}`, Prisma.sql`webhook_id = ${webhookId}`];
+    if (filter.outcome) where.push(Prisma.sql`outcome = ${filter.outcome}`);
+    if (filter.eventId) where.push(Prisma.sql`event_id = ${filter.eventId}`);
+    if (filter.eventType) where.push(Prisma.sql`event_type = ${filter.eventType}`);
+    if (filter.since) where.push(Prisma.sql`at >= ${filter.since}::timestamptz`);
+    if (filter.until) where.push(Prisma.sql`at < ${filter.until}::timestamptz`);
+    if (filter.next) where.push(Prisma.sql`next = ${filter.next}`);
+    if (after) where.push(Prisma.sql`(at, id) < (${after.at}::timestamptz, ${after.id})`);
     // A dead letter counts as delivered once a later attempt of its event to the same webhook succeeded.
     const delivered = filter.next === 'dead_letter'
-      ? `, (SELECT min(s.at) FROM delivery_attempts s WHERE s.tenant_id = d.tenant_id AND s.webhook_id = d.webhook_id
+      ? Prisma.sql`, (SELECT min(s.at) FROM delivery_attempts s WHERE s.tenant_id = d.tenant_id AND s.webhook_id = d.webhook_id
               AND s.event_id = d.event_id AND s.outcome = 'succeeded' AND s.at > d.at) AS delivered_at`
-      : '';
-    return this.prisma.$queryRawUnsafe<DeadLetterRow[]>(
-      `SELECT id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at${delivered}
-         FROM delivery_attempts d WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT ${Number(limit)}`,
-      ...params,
-    );
+      : Prisma.empty;
+    return this.prisma.$queryRaw<DeadLetterRow[]>`
+      SELECT id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at${delivered}
+        FROM delivery_attempts d WHERE ${Prisma.join(where, ' AND ')} ORDER BY at DESC, id DESC LIMIT ${limit}`;
   }
 
   /** Deletes attempts older than the cutoff, a bounded batch at a time; returns how many went. */
   async purgeBefore(cutoff: Date, batch = 10_000): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.prisma.$executeRawUnsafe(
-        `DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts WHERE at < $1 LIMIT ${batch})`,
-        cutoff,
-      );
+      const n = await this.prisma.$executeRaw`DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts WHERE at < ${cutoff} LIMIT ${batch})`;
       total += n;
       if (n < batch) return total;
     }

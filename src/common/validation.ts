@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, type ValidationError, ValidationPipe } from '@nestjs/common';
 
 /** Flattens class-validator errors into "field: reason" lines, naming nested fields with dots. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { ConfigError, EnvironmentVariables, validateEnvironment } from './env.schema.js';
+import { ConfigError, type EnvironmentVariables, validateEnvironment } from './env.schema.js';
 
 export type Role = 'api' | 'dispatcher' | 'all';
 

@@ -3,7 +3,7 @@ import { ApiError } from '../common/errors.js';
 import { newObjectId } from '../common/ids.js';
 import { requeue } from './requeue.js';
 import { isoSeconds } from '../common/time.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -31,7 +31,7 @@ export interface PendingDelivery {
  * the attempt log since it was queued) and is younger than the horizon. Attempt records carry the
  * time their attempt started, which for a requeued job is after `queued_at`.
  */
-export const PENDING_SQL = `md.queued_at > now() - interval '${PENDING_HORIZON_MS / 1000} seconds'
+export const PENDING_SQL = Prisma.sql`md.queued_at > now() - make_interval(secs => ${PENDING_HORIZON_MS / 1000})
   AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.tenant_id = md.tenant_id AND a.webhook_id = md.webhook_id
     AND a.event_id = md.event_id AND a.at >= md.queued_at AND a.next IN ('delivered', 'dead_letter'))`;
 
@@ -46,17 +46,13 @@ export class ManualDeliveries {
 
   /** Serialises manual requests for one webhook; false when the tenant has no such webhook. */
   async lockWebhook(tx: Tx, tenantId: string, webhookId: string): Promise<boolean> {
-    const rows = await tx.$queryRawUnsafe<unknown[]>('SELECT 1 FROM webhooks WHERE id = $1 AND tenant_id = $2 FOR UPDATE', webhookId, tenantId);
+    const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM webhooks WHERE id = ${webhookId} AND tenant_id = ${tenantId} FOR UPDATE`;
     return rows.length > 0;
   }
 
   async pending(tx: Tx, webhookId: string, eventId: string): Promise<PendingDelivery | undefined> {
-    const rows = await tx.$queryRawUnsafe<PendingDelivery[]>(
-      `SELECT md.id, md.kind, md.recover_id, md.queued_at FROM manual_deliveries md
-        WHERE md.webhook_id = $1 AND md.event_id = $2 AND ${PENDING_SQL} ORDER BY md.queued_at DESC LIMIT 1`,
-      webhookId,
-      eventId,
-    );
+    const rows = await tx.$queryRaw<PendingDelivery[]>`SELECT md.id, md.kind, md.recover_id, md.queued_at FROM manual_deliveries md
+        WHERE md.webhook_id = ${webhookId} AND md.event_id = ${eventId} AND ${PENDING_SQL} ORDER BY md.queued_at DESC LIMIT 1`;
     return rows[0];
   }
 
@@ -76,17 +72,8 @@ export class ManualDeliveries {
   async record(tx: Tx, rows: { tenantId: string; webhookId: string; eventId: string; kind: ManualKind; recoverId?: string; queuedAt: Date }[]): Promise<string[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => newObjectId(r.queuedAt.getTime()));
-    await tx.$executeRawUnsafe(
-      `INSERT INTO manual_deliveries (id, tenant_id, webhook_id, event_id, kind, recover_id, queued_at)
-       SELECT * FROM unnest($1::char(24)[], $2::char(24)[], $3::char(24)[], $4::char(24)[], $5::varchar[], $6::char(24)[], $7::timestamptz[])`,
-      ids,
-      rows.map((r) => r.tenantId),
-      rows.map((r) => r.webhookId),
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.kind),
-      rows.map((r) => r.recoverId ?? null),
-      rows.map((r) => r.queuedAt),
-    );
+    await tx.$executeRaw`INSERT INTO manual_deliveries (id, tenant_id, webhook_id, event_id, kind, recover_id, queued_at)
+       SELECT * FROM unnest(${ids}::char(24)[], ${rows.map((r) => r.tenantId)}::char(24)[], ${rows.map((r) => r.webhookId)}::char(24)[], ${rows.map((r) => r.eventId)}::char(24)[], ${rows.map((r) => r.kind)}::varchar[], ${rows.map((r) => r.recoverId ?? null)}::char(24)[], ${rows.map((r) => r.queuedAt)}::timestamptz[])`;
     return ids;
   }
 

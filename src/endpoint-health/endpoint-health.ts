@@ -70,28 +70,22 @@ export class EndpointHealth {
     const deltas = healthDeltas(records);
     if (deltas.length === 0) return;
     const col = <T>(f: (d: HealthDelta) => T) => deltas.map(f);
-    await this.prisma.$executeRawUnsafe(
-      `UPDATE webhooks w SET
+    await this.prisma.$executeRaw`UPDATE webhooks w SET
          consecutive_failures = CASE WHEN d.last_success IS NULL THEN w.consecutive_failures + d.failures ELSE d.failures END,
          last_success_at = GREATEST(w.last_success_at, d.last_success),
          last_failure_at = GREATEST(w.last_failure_at, d.last_failure),
          failing_since = CASE WHEN d.last_success IS NULL THEN COALESCE(w.failing_since, d.first_failure) ELSE d.first_failure END
-       FROM unnest($1::text[], $2::timestamptz[], $3::int[], $4::timestamptz[], $5::timestamptz[])
+       FROM unnest(${col((d) => d.webhookId)}::text[], ${col((d) => d.lastSuccessAt)}::timestamptz[], ${col((d) => d.failures)}::int[], ${col((d) => d.firstFailureAt)}::timestamptz[], ${col((d) => d.lastFailureAt)}::timestamptz[])
             AS d(id, last_success, failures, first_failure, last_failure)
-       WHERE w.id = d.id`,
-      col((d) => d.webhookId), col((d) => d.lastSuccessAt), col((d) => d.failures), col((d) => d.firstFailureAt), col((d) => d.lastFailureAt),
-    );
+       WHERE w.id = d.id`;
     const gone = deltas.filter((d) => d.gone).map((d) => d.webhookId);
-    const disabled = await this.prisma.$queryRawUnsafe<{ id: string; tenant_id: string; disabled_reason: string }[]>(
-      `UPDATE webhooks SET disabled_at = now(),
-              disabled_reason = CASE WHEN id = ANY($2::text[]) THEN 'gone' ELSE 'failing' END
-        WHERE id = ANY($1::text[]) AND disabled_at IS NULL
-          AND (id = ANY($2::text[])
+    const disabled = await this.prisma.$queryRaw<{ id: string; tenant_id: string; disabled_reason: string }[]>`UPDATE webhooks SET disabled_at = now(),
+              disabled_reason = CASE WHEN id = ANY(${gone}::text[]) THEN 'gone' ELSE 'failing' END
+        WHERE id = ANY(${col((d) => d.webhookId)}::text[]) AND disabled_at IS NULL
+          AND (id = ANY(${gone}::text[])
                OR (consecutive_failures > 0 AND failing_since IS NOT NULL
-                   AND last_failure_at - failing_since >= make_interval(secs => $3)))
-        RETURNING id, tenant_id, disabled_reason`,
-      col((d) => d.webhookId), gone, this.config.delivery.disableAfterHours * 3600,
-    );
+                   AND last_failure_at - failing_since >= make_interval(secs => ${this.config.delivery.disableAfterHours * 3600})))
+        RETURNING id, tenant_id, disabled_reason`;
     for (const w of disabled) {
       this.metrics.webhooksDisabled.inc({ reason: w.disabled_reason });
       this.logger.warn({ msg: 'webhook disabled', webhook_id: w.id, reason: w.disabled_reason });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventType } from '../contracts/event-types.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 
 export interface EventRow {
@@ -64,9 +65,8 @@ export class EventStore {
   async insertBatch(rows: EventRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     const col = <T>(f: (r: EventRow) => T) => rows.map(f);
-    const result = await this.prisma.$queryRawUnsafe<{ inserted: bigint }[]>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+    const result = await this.prisma.$queryRaw<{ inserted: bigint }[]>`WITH input AS (
+         SELECT * FROM unnest(${col((r) => r.tenantId)}::text[], ${col((r) => r.id)}::text[], ${col((r) => r.type)}::text[], ${col((r) => r.linkId)}::text[], ${col((r) => r.conversionType)}::text[], ${col((r) => (r.amountCents === null ? null : String(r.amountCents)))}::text[], ${col((r) => r.currency)}::text[], ${col((r) => r.occurredAt)}::text[], ${col((r) => JSON.stringify(r.data))}::text[])
            AS t(tenant_id, id, type, link_id, conversion_type, amount_cents, currency, occurred_at, data)
        ),
        ins AS (
@@ -91,17 +91,7 @@ export class EventStore {
                first_at = least(s.first_at, excluded.first_at), last_at = greatest(s.last_at, excluded.last_at)
          RETURNING 1
        )
-       SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM up) AS buckets`,
-      col((r) => r.tenantId),
-      col((r) => r.id),
-      col((r) => r.type),
-      col((r) => r.linkId),
-      col((r) => r.conversionType),
-      col((r) => (r.amountCents === null ? null : String(r.amountCents))),
-      col((r) => r.currency),
-      col((r) => r.occurredAt),
-      col((r) => JSON.stringify(r.data)),
-    );
+       SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM up) AS buckets`;
     return Number(result[0]?.inserted ?? 0);
   }
 
@@ -123,25 +113,19 @@ export class EventStore {
   }
 
   private rollup(tenantId: string, linkId: string, start: number, end: number): Promise<StatsBucket[]> {
-    return this.prisma.$queryRawUnsafe<StatsBucket[]>(
-      `SELECT type, conversion_type, currency, sum(count)::bigint AS count, sum(amount_cents)::text AS amount_cents,
+    return this.prisma.$queryRaw<StatsBucket[]>`SELECT type, conversion_type, currency, sum(count)::bigint AS count, sum(amount_cents)::text AS amount_cents,
               min(first_at) AS first_at, max(last_at) AS last_at
          FROM link_stats_hourly
-        WHERE tenant_id = $1 AND link_id = $2 AND hour >= $3::timestamptz AND hour < $4::timestamptz
-        GROUP BY 1, 2, 3`,
-      tenantId, linkId, bound(start), bound(end),
-    );
+        WHERE tenant_id = ${tenantId} AND link_id = ${linkId} AND hour >= ${bound(start)}::timestamptz AND hour < ${bound(end)}::timestamptz
+        GROUP BY 1, 2, 3`;
   }
 
   private raw(tenantId: string, linkId: string, start: number, end: number): Promise<StatsBucket[]> {
-    return this.prisma.$queryRawUnsafe<StatsBucket[]>(
-      `SELECT type, coalesce(conversion_type, '') AS conversion_type, coalesce(currency, '') AS currency, count(*)::bigint AS count,
+    return this.prisma.$queryRaw<StatsBucket[]>`SELECT type, coalesce(conversion_type, '') AS conversion_type, coalesce(currency, '') AS currency, count(*)::bigint AS count,
               coalesce(sum(amount_cents), 0)::text AS amount_cents, min(occurred_at) AS first_at, max(occurred_at) AS last_at
          FROM events
-        WHERE tenant_id = $1 AND link_id = $2 AND occurred_at >= $3::timestamptz AND occurred_at < $4::timestamptz
-        GROUP BY 1, 2, 3`,
-      tenantId, linkId, bound(start), bound(end),
-    );
+        WHERE tenant_id = ${tenantId} AND link_id = ${linkId} AND occurred_at >= ${bound(start)}::timestamptz AND occurred_at < ${bound(end)}::timestamptz
+        GROUP BY 1, 2, 3`;
   }
 
   /**
@@ -152,20 +136,17 @@ export class EventStore {
    * above that xmin, so it sorts after every position already handed out; none is skipped.
    */
   page(tenantId: string, after: { txid: bigint; seq: bigint }, filter: { linkId?: string; type?: string; since?: Date }, limit: number): Promise<PageItem[]> {
-    const params: unknown[] = [tenantId, after.txid.toString(), after.seq.toString(), limit];
-    let where = '';
-    if (filter.linkId) (params.push(filter.linkId), (where += ` AND link_id = $${params.length}`));
-    if (filter.type) (params.push(filter.type), (where += ` AND type = $${params.length}`));
-    if (filter.since) (params.push(filter.since.toISOString()), (where += ` AND occurred_at >= $${params.length}::timestamptz`));
-    return this.prisma.$queryRawUnsafe<PageItem[]>(
-      `SELECT id, type, data, txid::text AS txid, seq::text AS seq
-         FROM events
-        WHERE tenant_id = $1 AND (txid, seq) > ($2::bigint, $3::bigint)
-          AND txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint${where}
-        ORDER BY events.txid, events.seq -- qualified: a bare name would sort by the text aliases above ("10" < "5")
-        LIMIT $4`,
-      ...params,
-    );
+    const where = [Prisma.sql`tenant_id = ${tenantId}`, Prisma.sql`(txid, seq) > (${after.txid.toString()}::bigint, ${after.seq.toString()}::bigint)`];
+    if (filter.linkId) where.push(Prisma.sql`link_id = ${filter.linkId}`);
+    if (filter.type) where.push(Prisma.sql`type = ${filter.type}`);
+    if (filter.since) where.push(Prisma.sql`occurred_at >= ${filter.since.toISOString()}::timestamptz`);
+    return this.prisma.$queryRaw<PageItem[]>`
+      SELECT id, type, data, txid::text AS txid, seq::text AS seq
+        FROM events
+       WHERE ${Prisma.join(where, ' AND ')}
+         AND txid < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+       ORDER BY events.txid, events.seq -- qualified: a bare name would sort by the text aliases above ("10" < "5")
+       LIMIT ${limit}`;
   }
 }
 

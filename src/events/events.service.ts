@@ -1,6 +1,5 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { CursorCodec } from '../common/cursor.js';
 import { LINK_ID } from './dto/event-data.dto.js';
 import type { EventsPageDto, EventsQueryDto, LinkStatsDto, StatsQueryDto } from './dto/events-query.dto.js';

@@ -23,35 +23,26 @@ export class LinksStore {
   constructor(private readonly prisma: PrismaService) {}
 
   links(tenantId: string, limit: number): Promise<LinkRow[]> {
-    return this.prisma.$queryRawUnsafe<LinkRow[]>(
-      `SELECT link_id,
+    return this.prisma.$queryRaw<LinkRow[]>`SELECT link_id,
               coalesce(sum(count) FILTER (WHERE type = 'click'), 0)::bigint AS clicks,
               coalesce(sum(count) FILTER (WHERE type = 'attribution'), 0)::bigint AS attributions,
               coalesce(sum(count) FILTER (WHERE type = 'conversion'), 0)::bigint AS conversions,
               max(last_at) AS last_event_at
-         FROM link_stats_hourly WHERE tenant_id = $1
-        GROUP BY link_id ORDER BY max(last_at) DESC, link_id LIMIT ${Number(limit)}`,
-      tenantId,
-    );
+         FROM link_stats_hourly WHERE tenant_id = ${tenantId}
+        GROUP BY link_id ORDER BY max(last_at) DESC, link_id LIMIT ${Number(limit)}`;
   }
 
   /** Rollup rows in [from, to) summed per bucket (`hour` or `day`, UTC), type and currency. */
   series(tenantId: string, linkId: string, interval: 'hour' | 'day', from: Date, to: Date): Promise<SeriesRow[]> {
-    return this.prisma.$queryRawUnsafe<SeriesRow[]>(
-      `SELECT date_trunc('${interval === 'day' ? 'day' : 'hour'}', hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at, type, currency,
+    return this.prisma.$queryRaw<SeriesRow[]>`SELECT date_trunc(${interval === 'day' ? 'day' : 'hour'}, hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at, type, currency,
               sum(count)::bigint AS count, sum(amount_cents)::text AS amount_cents
          FROM link_stats_hourly
-        WHERE tenant_id = $1 AND link_id = $2 AND hour >= $3::timestamptz AND hour < $4::timestamptz
-        GROUP BY 1, 2, 3`,
-      tenantId, linkId, from.toISOString(), to.toISOString(),
-    );
+        WHERE tenant_id = ${tenantId} AND link_id = ${linkId} AND hour >= ${from.toISOString()}::timestamptz AND hour < ${to.toISOString()}::timestamptz
+        GROUP BY 1, 2, 3`;
   }
 
   async event(tenantId: string, eventId: string): Promise<{ id: string; type: string; data: unknown; stored_at: Date } | undefined> {
-    const rows = await this.prisma.$queryRawUnsafe<{ id: string; type: string; data: unknown; stored_at: Date }[]>(
-      'SELECT id, type, data, received_at AS stored_at FROM events WHERE tenant_id = $1 AND id = $2',
-      tenantId, eventId,
-    );
+    const rows = await this.prisma.$queryRaw<{ id: string; type: string; data: unknown; stored_at: Date }[]>`SELECT id, type, data, received_at AS stored_at FROM events WHERE tenant_id = ${tenantId} AND id = ${eventId}`;
     return rows[0];
   }
 }

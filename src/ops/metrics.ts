@@ -58,13 +58,13 @@ export class Metrics {
   readonly lagUpdated = new Gauge({ name: 'rift_kafka_consumer_lag_updated_seconds', help: 'Unix time of the last successful lag refresh', registers: [this.registry] });
 
   constructor() {
-    const self = this;
+    const source = () => this.inFlightSource();
     this.inFlight = new Gauge({
       name: 'rift_deliveries_in_flight',
       help: 'HTTP delivery attempts in flight in this process',
       registers: [this.registry],
       collect() {
-        this.set(self.inFlightSource());
+        this.set(source());
       },
     });
     collectDefaultMetrics({ register: this.registry });

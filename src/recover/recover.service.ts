@@ -50,20 +50,14 @@ export class RecoverService {
     const recoverId = newObjectId(now.getTime());
     const queued = await this.prisma.$transaction(async (tx) => {
       await this.manual.lockWebhook(tx, webhook.tenantId, webhookId);
-      const running = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `SELECT r.id FROM recoveries r WHERE r.webhook_id = $1 AND EXISTS (SELECT 1 FROM manual_deliveries md WHERE md.recover_id = r.id AND ${PENDING_SQL}) LIMIT 1`,
-        webhookId,
-      );
+      const running = await tx.$queryRaw<{ id: string }[]>`SELECT r.id FROM recoveries r WHERE r.webhook_id = ${webhookId} AND EXISTS (SELECT 1 FROM manual_deliveries md WHERE md.recover_id = r.id AND ${PENDING_SQL}) LIMIT 1`;
       if (running[0]) throw new ApiError(HttpStatus.CONFLICT, 'Conflict', `recovery ${running[0].id} is still running for this webhook; see GET /v1/webhooks/${webhookId}/recover/${running[0].id}`);
       const candidates = await this.candidates(tx, webhook.tenantId, webhookId, since, until);
       if (candidates.length > MAX_RECOVER_EVENTS) {
         throw new ApiError(HttpStatus.BAD_REQUEST, 'Bad Request', [`since: the range matches more than ${MAX_RECOVER_EVENTS} events; recover it in shorter ranges`]);
       }
       const toSend = candidates.filter((c) => !c.in_flight);
-      await tx.$executeRawUnsafe(
-        'INSERT INTO recoveries (id, tenant_id, webhook_id, since, until, matched, skipped_in_flight, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        recoverId, webhook.tenantId, webhookId, since, until, toSend.length, candidates.length - toSend.length, now,
-      );
+      await tx.$executeRaw`INSERT INTO recoveries (id, tenant_id, webhook_id, since, until, matched, skipped_in_flight, created_at) VALUES (${recoverId}, ${webhook.tenantId}, ${webhookId}, ${since}, ${until}, ${toSend.length}, ${candidates.length - toSend.length}, ${now})`;
       await this.manual.record(tx, toSend.map((c) => ({ tenantId: webhook.tenantId, webhookId, eventId: c.id, kind: 'recover' as const, recoverId, queuedAt: now })));
       return { toSend, skipped: candidates.length - toSend.length };
     }, { timeout: 60_000 });
@@ -81,23 +75,16 @@ export class RecoverService {
   async progress(tenantId: string | null, webhookId: string, recoverId: string): Promise<RecoverProgressDto> {
     await this.webhooks.find(tenantId, webhookId);
     const rows = OBJECT_ID.test(recoverId)
-      ? await this.prisma.$queryRawUnsafe<{ since: Date; until: Date; created_at: Date; matched: number; skipped_in_flight: number }[]>(
-          'SELECT since, until, created_at, matched, skipped_in_flight FROM recoveries WHERE id = $1 AND webhook_id = $2',
-          recoverId,
-          webhookId,
-        )
+      ? await this.prisma.$queryRaw<{ since: Date; until: Date; created_at: Date; matched: number; skipped_in_flight: number }[]>`SELECT since, until, created_at, matched, skipped_in_flight FROM recoveries WHERE id = ${recoverId} AND webhook_id = ${webhookId}`
       : [];
     const r = rows[0];
     if (!r) throw notFound('recovery');
-    const counts = await this.prisma.$queryRawUnsafe<{ status: string; n: number }[]>(
-      `SELECT status, count(*)::int AS n FROM (
+    const counts = await this.prisma.$queryRaw<{ status: string; n: number }[]>`SELECT status, count(*)::int AS n FROM (
          SELECT CASE WHEN bool_or(a.outcome = 'succeeded') THEN 'delivered' WHEN bool_or(a.next = 'dead_letter') THEN 'failed'
                      WHEN count(a.id) > 0 THEN 'sent' ELSE 'queued' END AS status
            FROM manual_deliveries md LEFT JOIN delivery_attempts a ON a.tenant_id = md.tenant_id AND a.webhook_id = md.webhook_id
                 AND a.event_id = md.event_id AND a.at >= md.queued_at
-          WHERE md.recover_id = $1 GROUP BY md.id) s GROUP BY status`,
-      recoverId,
-    );
+          WHERE md.recover_id = ${recoverId} GROUP BY md.id) s GROUP BY status`;
     const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
     const open = n('queued') + n('sent');
     const expired = Date.now() - r.created_at.getTime() > PENDING_HORIZON_MS;
@@ -137,23 +124,17 @@ export class RecoverService {
    * for an event stored within the grace). One row more than the cap tells the range is too large.
    */
   private candidates(tx: Tx, tenantId: string, webhookId: string, since: Date, until: Date): Promise<Candidate[]> {
-    return tx.$queryRawUnsafe<Candidate[]>(
-      `SELECT e.id, e.type, e.data::text AS data,
+    return tx.$queryRaw<Candidate[]>`SELECT e.id, e.type, e.data::text AS data,
               (EXISTS (SELECT 1 FROM manual_deliveries md WHERE md.webhook_id = w.id AND md.event_id = e.id AND ${PENDING_SQL})
-               OR COALESCE(last.next = 'retry' AND last.at > now() - interval '${PENDING_HORIZON_MS / 1000} seconds',
-                           e.received_at > now() - interval '${IN_FLIGHT_GRACE_MS / 1000} seconds')) AS in_flight
+               OR COALESCE(last.next = 'retry' AND last.at > now() - make_interval(secs => ${PENDING_HORIZON_MS / 1000}),
+                           e.received_at > now() - make_interval(secs => ${IN_FLIGHT_GRACE_MS / 1000}))) AS in_flight
          FROM events e
-         JOIN webhooks w ON w.tenant_id = e.tenant_id AND w.id = $2
+         JOIN webhooks w ON w.tenant_id = e.tenant_id AND w.id = ${webhookId}
          LEFT JOIN LATERAL (SELECT a.next, a.at FROM delivery_attempts a WHERE a.tenant_id = e.tenant_id AND a.webhook_id = w.id AND a.event_id = e.id
                              ORDER BY a.at DESC, a.id DESC LIMIT 1) last ON true
-        WHERE e.tenant_id = $1 AND e.occurred_at >= $3 AND e.occurred_at < $4 AND e.type = ANY(w.events) AND e.received_at >= w.created_at
+        WHERE e.tenant_id = ${tenantId} AND e.occurred_at >= ${since} AND e.occurred_at < ${until} AND e.type = ANY(w.events) AND e.received_at >= w.created_at
           AND NOT EXISTS (SELECT 1 FROM delivery_attempts s WHERE s.tenant_id = e.tenant_id AND s.webhook_id = w.id AND s.event_id = e.id AND s.outcome = 'succeeded')
         ORDER BY e.occurred_at, e.id
-        LIMIT ${MAX_RECOVER_EVENTS + 1}`,
-      tenantId,
-      webhookId,
-      since,
-      until,
-    );
+        LIMIT ${MAX_RECOVER_EVENTS + 1}`;
   }
 }
