@@ -60,10 +60,12 @@ async function migrate(): Promise<number> {
 }
 
 function diff(fromEmpty: boolean, name: string | undefined): number {
+  // The name is checked before the diff, which takes seconds.
+  const dirName = name === undefined ? undefined : migrationDirName(new Date(), name);
   const from = fromEmpty ? null : execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { cwd: root, encoding: 'utf8' });
   const sql = diffSql(from, readFileSync(schemaPath, 'utf8'));
-  if (name === undefined) process.stdout.write(sql);
-  else say('diff')(`wrote ${path.relative(root, writeMigration(migrationsDir, migrationDirName(new Date(), name), sql))}`);
+  if (dirName === undefined) process.stdout.write(sql);
+  else say('diff')(`wrote ${path.relative(root, writeMigration(migrationsDir, dirName, sql))}`);
   return 0;
 }
 
