@@ -1,5 +1,5 @@
 /**
- * Two tiers: unit specs beside the code (src/**\/*.spec.ts), and end-to-end tests (test/) against
+ * Two tiers: unit specs beside the code (src/ and tools/, *.spec.ts), and end-to-end tests (test/) against
  * the real Kafka broker, a real PostgreSQL and a real HTTPS receiver, run one file at a time; the
  * cluster suite (test/*.cluster-spec.ts) only from npm run test:cluster.
  * TypeScript runs as native ESM (NestJS 12 is ESM-only): `node --experimental-vm-modules`.
@@ -16,7 +16,7 @@ export default {
   testTimeout: 180_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
-    { ...ts, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...ts, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'] },
     { ...ts, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     { ...ts, displayName: 'chaos', testMatch: ['<rootDir>/test/**/*.chaos-spec.ts'] },
     // Only against a 3-node cluster (npm run test:cluster sets RIFT_CLUSTER_TESTS), never in `npm test`.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The image's CMD: validates the environment, applies pending migrations with the project's own
-// applier (no Prisma engine needed), then runs the service in this same process, so that one node
-// process is PID 1 and receives SIGTERM itself.
-import { applyMigrations } from './migrate.mjs';
+// applier (tools/prisma-offline, compiled into dist/ by `npm run build`; no Prisma engine needed),
+// then runs the service in this same process, so that one node process is PID 1 and receives
+// SIGTERM itself.
 
 // PostgreSQL may still be starting (or restarting) when the container starts: wait for it, as the
 // service itself does, then give up and let the restart policy try again.
@@ -29,6 +29,7 @@ process.on('SIGINT', onSignal);
 
 const { loadConfig } = await import('../dist/config/config.js');
 const { ConfigError } = await import('../dist/config/env.schema.js');
+const { applyMigrations } = await import('../dist/tools/prisma-offline/apply.js');
 let databaseUrl;
 try {
   databaseUrl = loadConfig().database.url;

@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-// @ts-expect-error plain ESM script without types
-import { diffSql } from '../scripts/db-diff.mjs';
+import { diffSql } from '../tools/prisma-offline/diff.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { baseEnv, ROOT, ServiceProcess, uniquePrefix } from './support/service.js';
 import { waitFor } from './support/wait-for.js';

@@ -1,4 +1,4 @@
-// Prisma 6.19 CLI config for scripts/db-diff.mjs: `engine: 'js'` selects the WebAssembly schema
+// Prisma 6.19 CLI config for tools/prisma-offline/diff.ts: `engine: 'js'` selects the WebAssembly schema
 // engine, which needs an adapter to exist. It opens a connection (to RIFT_DIFF_DATABASE_URL)
 // even for schema-to-schema diffs, but changes nothing there.
 import { defineConfig } from 'prisma/config';

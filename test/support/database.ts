@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-// @ts-expect-error plain ESM script without types
-import { applyMigrations } from '../../scripts/migrate.mjs';
+import { applyMigrations } from '../../tools/prisma-offline/apply.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
