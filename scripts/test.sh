@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything and runs every test (unit, then end-to-end against real Kafka, PostgreSQL and
-# an HTTPS receiver). Starts PostgreSQL if it is down and Kafka if it is not running, and stops
+# Installs everything and runs every test (unit; store specs against real PostgreSQL in process;
+# end-to-end against real Kafka, PostgreSQL and an HTTPS receiver). Starts PostgreSQL if it is down and Kafka if it is not running, and stops
 # what it started. This is the README's test command and what .ci/run runs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -47,6 +47,8 @@ say "AsyncAPI document (docs/asyncapi.json) with @asyncapi/parser"
 node scripts/check-asyncapi.mjs docs/asyncapi.json
 
 say "running tests"
+# Every project of jest.config.js but the cluster one: unit, store, e2e, chaos (the store tier needs
+# the Prisma client that the build generated, and PostgreSQL; not Kafka).
 # --forceExit: a failed test must not leave the run hanging on a service it could not stop (the
 # services themselves are killed when the test process exits, see test/support/service.ts).
 NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand --forceExit "$@"
