@@ -83,7 +83,11 @@ async function main(): Promise<void> {
       if (!valid || !standard) process.exitCode = 1;
     };
     await waitFor(() => {
-      for (const r of receiver.on('/rift-webhook')) if (!shown.has(r)) (shown.add(r), show(r, ok.secret));
+      for (const r of receiver.on('/rift-webhook')) {
+        if (shown.has(r)) continue;
+        shown.add(r);
+        show(r, ok.secret);
+      }
       return shown.size >= 3;
     }, { timeoutMs: 30_000, what: 'three deliveries' });
 

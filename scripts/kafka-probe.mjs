@@ -44,15 +44,13 @@ async function attempt() {
   }
 }
 
-let lastError = '';
 for (;;) {
   try {
     await attempt();
     process.exit(0);
   } catch (err) {
-    lastError = err.message;
     if (Date.now() > deadline) {
-      console.error(`[kafka] probe failed: ${lastError}`);
+      console.error(`[kafka] probe failed: ${err.message}`);
       process.exit(1);
     }
     await new Promise((r) => setTimeout(r, 1000));

@@ -17,7 +17,11 @@ describe('layering (eslint.layers.js)', () => {
 
   it('has no cycle: no folder can reach itself through the folders it may import', () => {
     const reach = (from: string, seen = new Set<string>()): Set<string> => {
-      for (const d of layers[from]!.deps) if (!seen.has(d)) (seen.add(d), reach(d, seen));
+      for (const d of layers[from]!.deps) {
+        if (seen.has(d)) continue;
+        seen.add(d);
+        reach(d, seen);
+      }
       return seen;
     };
     for (const folder of Object.keys(layers)) expect([folder, reach(folder).has(folder)]).toEqual([folder, false]);

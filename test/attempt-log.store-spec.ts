@@ -1,4 +1,4 @@
-import { HttpException } from '@nestjs/common';
+import { type HttpException } from '@nestjs/common';
 import { AttemptLogStore } from '../src/attempt-log/attempt-log.store.js';
 import type { AttemptRecord } from '../src/contracts/attempt-record.js';
 import { DeliveriesService } from '../src/attempt-log/deliveries.service.js';

@@ -74,7 +74,6 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     // The receiver: at first only the old secret and X-Rift-Signature; after its deploy only the
     // new secret, accepted in either header (the README's steps). A failed check answers 401.
     const receiverState: { secrets: string[]; failures: number } = { secrets: [wh.secret], failures: 0 };
-    let newSecret: string;
     receiver.script('/rot', (r) => {
       const ok = receiverState.secrets.some((s) => [h(r, 'x-rift-signature'), h(r, 'x-rift-signature-next')].some((sig) => sig && verifyWebhook(r.body, sig, s)))
         && receiverState.secrets.some((s) => verifyStandard(r, toWhsec(s)));
@@ -93,7 +92,7 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     const rotated = await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/rotate-secret`, {});
     expect(rotated.status).toBe(200);
     expect(Date.parse(rotated.body.rotation_ends_at) - Date.now()).toBeGreaterThan(86_000_000); // 86400 s by default
-    newSecret = rotated.body.secret;
+    const newSecret: string = rotated.body.secret;
     expect((await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/rotate-secret`, {})).status).toBe(409);
     const overlapSeen = await waitFor(() => receiver.on('/rot').find((r) => h(r, 'x-rift-signature-next')), { what: 'X-Rift-Signature-Next' });
     expect(verifyWebhook(overlapSeen.body, h(overlapSeen, 'x-rift-signature')!, wh.secret)).toBe(true);

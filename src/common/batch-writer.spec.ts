@@ -61,8 +61,10 @@ describe('BatchWriter', () => {
         // Each released write lets the next batch start: release until nothing is waiting.
         for (let idle = 0; idle < 5; ) {
           const r = releases.shift();
-          if (r) (r(), (idle = 0));
-          else idle++;
+          if (r) {
+            r();
+            idle = 0;
+          } else idle++;
           await new Promise((res) => setTimeout(res, 2));
         }
       };

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { ApiError } from '../common/errors.js';
 import { newObjectId } from '../common/ids.js';
 import { requeue } from './requeue.js';
-import { isoSeconds } from '../common/time.js';
+import { payloadBody } from '../events/event-schema.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { KafkaService } from '../kafka/kafka.service.js';
 import { Topics } from '../kafka/topics.js';
@@ -84,7 +84,7 @@ export class ManualDeliveries {
    */
   enqueue(tenantId: string, webhookId: string, event: { id: string; type: EventType; data: unknown }, now: Date): Promise<void> {
     const data = typeof event.data === 'string' ? (JSON.parse(event.data) as unknown) : event.data;
-    const body = JSON.stringify({ event: event.type, timestamp: isoSeconds(now), data });
+    const body = payloadBody(event.type, data, now);
     return requeue(this.kafka, this.topics, { webhook_id: webhookId, tenant_id: tenantId, event_id: event.id, event_type: event.type, body, history: [] });
   }
 }

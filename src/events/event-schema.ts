@@ -40,7 +40,16 @@ export function validateEventData(type: EventType, value: unknown): ValidationRe
  * sends these same bytes.
  */
 export function buildPayload(type: EventType, data: EventData, eventId: string, generatedAt: Date): string {
-  return JSON.stringify({ event: type, timestamp: isoSeconds(generatedAt), data: payloadData(type, data, eventId) });
+  return payloadBody(type, payloadData(type, data, eventId), generatedAt);
+}
+
+/**
+ * The one serialisation of a webhook body, from payload data already in the docs' key order (as
+ * payloadData makes it, and as the event store keeps it): first deliveries, test sends and manual
+ * redeliveries all go through here.
+ */
+export function payloadBody(type: EventType, data: unknown, generatedAt: Date): string {
+  return JSON.stringify({ event: type, timestamp: isoSeconds(generatedAt), data });
 }
 
 /** The payload's `data`: the docs' fields in the docs' order, only those the event carries. */
