@@ -4,7 +4,7 @@ import { newObjectId } from '../common/ids.js';
 import { requeue } from '../delivery/requeue.js';
 import { isoSeconds } from '../events/event-schema.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { KafkaProducer } from '../kafka/producer.js';
 import { type EventType, Topics } from '../kafka/topics.js';
 
 /**
@@ -40,7 +40,7 @@ export const PENDING_SQL = `md.queued_at > now() - interval '${PENDING_HORIZON_M
  */
 @Injectable()
 export class ManualDeliveries {
-  constructor(private readonly kafka: KafkaService, private readonly topics: Topics) {}
+  constructor(private readonly kafka: KafkaProducer, private readonly topics: Topics) {}
 
   /** Serialises manual requests for one webhook; false when the tenant has no such webhook. */
   async lockWebhook(tx: Tx, tenantId: string, webhookId: string): Promise<boolean> {

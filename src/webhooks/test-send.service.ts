@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { deliveryHeaders } from '../delivery/delivery-headers.js';
 import { HttpSender } from '../delivery/http-sender.js';
 import { buildPayload, validateEventData } from '../events/event-schema.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { KafkaProducer } from '../kafka/producer.js';
 import { type EventType, Topics } from '../kafka/topics.js';
 import { Metrics } from '../ops/metrics.js';
 import type { TestSendResultDto } from './dto/test-send.dto.js';
@@ -50,7 +50,7 @@ export class TestSendService {
   constructor(
     private readonly webhooks: WebhooksService,
     private readonly http: HttpSender,
-    private readonly kafka: KafkaService,
+    private readonly kafka: KafkaProducer,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
