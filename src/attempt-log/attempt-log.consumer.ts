@@ -1,11 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
-import { BatchWriter } from '../common/batch-writer.js';
+import type { BatchWriter } from '../common/batch-writer.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { isDataError } from '../prisma/pg-errors.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { dbBatchWriter } from '../prisma/db-batch-writer.js';
+import { ConsumerRunner } from '../kafka/consumer-runner.js';
 import { Topics } from '../kafka/topics.js';
-import { type Admission, type MessageHandler, TrackedConsumer } from '../kafka/tracked-consumer.js';
+import type { Admission, MessageHandler } from '../kafka/tracked-consumer.js';
 import { EndpointHealth } from '../endpoint-health/endpoint-health.js';
 import { AttemptLogStore } from './attempt-log.store.js';
 import { type AttemptRecord, parseAttemptRecord } from '../contracts/attempt-record.js';
@@ -21,18 +21,19 @@ const PURGE_EVERY_MS = 60 * 60_000;
 @Injectable()
 export class AttemptLogConsumer implements MessageHandler, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AttemptLog');
-  private readonly consumer: TrackedConsumer;
   private readonly writer: BatchWriter<AttemptRecord>;
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly kafka: KafkaService,
+    consumers: ConsumerRunner,
     topics: Topics,
     private readonly store: AttemptLogStore,
     health: EndpointHealth,
   ) {
-    this.writer = new BatchWriter<AttemptRecord>({
+    this.writer = dbBatchWriter<AttemptRecord>({
+      what: 'attempt records',
+      logger: this.logger,
       maxBatch: 1_000,
       lingerMs: 20,
       // Health follows the stored records; a failed batch is retried whole (the insert is idempotent).
@@ -40,25 +41,18 @@ export class AttemptLogConsumer implements MessageHandler, OnApplicationBootstra
         await store.insertBatch(records);
         await health.apply(records);
       },
-      isPermanent: isDataError,
-      onRetry: (err, delay, n) => this.logger.warn(`storing ${n} attempt records failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
     });
-    this.consumer = new TrackedConsumer(kafka, { groupId: topics.groups.attemptLog, topics: [topics.attempts], handler: this, partitionsConsumedConcurrently: 6 });
+    consumers.add({ groupId: topics.groups.attemptLog, topics: [topics.attempts], handler: this, partitionsConsumedConcurrently: 6 });
   }
 
   onApplicationBootstrap(): void {
-    void (async () => {
-      await this.kafka.topicsReady();
-      await this.consumer.start();
-    })();
     const purge = () => void this.purge();
     setTimeout(purge, 5_000).unref();
     this.purgeTimer = setInterval(purge, PURGE_EVERY_MS).unref();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): void {
     clearInterval(this.purgeTimer);
-    await this.consumer.stop(this.config.shutdownTimeoutMs);
   }
 
   async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {

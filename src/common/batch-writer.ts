@@ -1,4 +1,4 @@
-import { backoffDelay } from './retry.js';
+import { retry, UNTIL_SUCCESS } from './backoff.js';
 
 export interface BatchWriterOptions<T> {
   /** Most items per write. */
@@ -72,23 +72,20 @@ export class BatchWriter<T> {
 
   /** Writes a batch, retrying transient errors forever and isolating the items of permanent ones. */
   private async writeAll(batch: Pending<T>[]): Promise<void> {
-    for (let attempt = 1, permanent = 0; ; attempt++) {
-      try {
-        await this.opts.write(batch.map((b) => b.item));
-        batch.forEach((b) => b.done());
-        return;
-      } catch (err) {
-        if (this.opts.isPermanent?.(err) && ++permanent >= PERMANENT_TRIES) {
-          if (batch.length === 1) return batch[0]!.fail(err);
-          const half = Math.ceil(batch.length / 2);
-          await this.writeAll(batch.slice(0, half));
-          await this.writeAll(batch.slice(half));
-          return;
-        }
-        const delay = backoffDelay(attempt);
-        this.opts.onRetry(err, delay, batch.length);
-        await new Promise((r) => setTimeout(r, delay));
-      }
+    let permanent = 0;
+    try {
+      await retry(() => this.opts.write(batch.map((b) => b.item)), UNTIL_SUCCESS, {
+        retryIf: (err) => !(this.opts.isPermanent?.(err) && ++permanent >= PERMANENT_TRIES),
+        onRetry: (err, delay) => this.opts.onRetry(err, delay, batch.length),
+      });
+    } catch (err) {
+      // Only a permanent error tried PERMANENT_TRIES times gets here.
+      if (batch.length === 1) return batch[0]!.fail(err);
+      const half = Math.ceil(batch.length / 2);
+      await this.writeAll(batch.slice(0, half));
+      await this.writeAll(batch.slice(half));
+      return;
     }
+    batch.forEach((b) => b.done());
   }
 }

@@ -102,7 +102,7 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
   }
   channels.deadLetters = {
     address: topics.dlq, title: 'dead letters',
-    description: `Deliveries whose ${topics.maxAttempts} attempts all failed. Read by \`rift dlq list\` / \`rift dlq replay\`; never consumed by a group.`,
+    description: `Deliveries whose ${config.delivery.retrySchedule.length} attempts all failed. Read by \`rift dlq list\` / \`rift dlq replay\`; never consumed by a group.`,
     messages: { deadLetter: ref('#/components/messages/deadLetter') }, bindings,
   };
   channels.invalidEvents = {

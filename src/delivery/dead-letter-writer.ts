@@ -1,5 +1,5 @@
 import { emitOperational } from '../endpoint-health/operational-events.js';
-import type { KafkaService } from '../kafka/kafka.service.js';
+import type { DurableSender } from '../kafka/durable-sender.js';
 import type { Topics } from '../kafka/topics.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { DeliveryJob } from '../contracts/delivery-job.js';
@@ -9,7 +9,7 @@ import type { DeliveryJob } from '../contracts/delivery-job.js';
  * job of a disabled webhook met in a tier), together with a `delivery.dead_lettered` operational
  * event. Resolves once Kafka has acknowledged both.
  */
-export async function sendToDlq(kafka: KafkaService, topics: Topics, metrics: Metrics, job: DeliveryJob, lastError: string): Promise<void> {
+export async function sendToDlq(kafka: DurableSender, topics: Topics, metrics: Metrics, job: DeliveryJob, lastError: string): Promise<void> {
   const dead = { ...job, dead_at: new Date().toISOString(), last_error: lastError };
   const headers = { 'rift-webhook-id': job.webhook_id, 'rift-event-id': job.event_id, 'rift-last-error': lastError };
   await Promise.all([

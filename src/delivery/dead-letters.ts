@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { ConsumerFactory } from '../kafka/consumer-factory.js';
+import { KafkaAdmin } from '../kafka/kafka-admin.js';
+import { KafkaProducer } from '../kafka/producer.js';
 import { Topics } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { parseDeliveryJob, type DeliveryJob } from '../contracts/delivery-job.js';
@@ -45,7 +47,13 @@ export interface ReplayReport {
  */
 @Injectable()
 export class DeadLetters {
-  constructor(private readonly kafka: KafkaService, private readonly topics: Topics, private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly kafka: KafkaProducer,
+    private readonly admin: KafkaAdmin,
+    private readonly consumers: ConsumerFactory,
+    private readonly topics: Topics,
+    private readonly prisma: PrismaService,
+  ) {}
 
   async list(filter: DeadLetterFilter): Promise<DeadLetter[]> {
     const entries = await this.readAll();
@@ -94,14 +102,14 @@ export class DeadLetters {
 
   /** Every entry from the start of the topic to its end as of now, read by a throwaway consumer group. */
   private async readAll(): Promise<Omit<DeadLetter, 'replayed_at'>[]> {
-    const admin = await this.kafka.getAdmin();
+    const admin = await this.admin.get();
     const topic = this.topics.dlq;
     if (!(await admin.listTopics()).includes(topic)) return [];
     const ends = new Map<number, bigint>();
     for (const p of await admin.fetchTopicOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
     if (ends.size === 0) return [];
     const groupId = `${this.topics.groups.dispatcher}-dlq-reader-${randomBytes(4).toString('hex')}`;
-    const consumer = this.kafka.consumer({ groupId });
+    const consumer = this.consumers.create({ groupId });
     const out: Omit<DeadLetter, 'replayed_at'>[] = [];
     try {
       await consumer.connect();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { DurableSender } from '../kafka/durable-sender.js';
 import { Topics } from '../kafka/topics.js';
 import { Metrics } from '../ops/metrics.js';
 import type { Subscription } from '../webhooks/webhook-directory.js';
@@ -48,7 +48,7 @@ export class Deliverer {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly http: HttpSender,
-    private readonly kafka: KafkaService,
+    private readonly kafka: DurableSender,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
   ) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
-import { untilSuccess } from '../common/retry.js';
+import { untilSuccess } from '../common/backoff.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { buildPayload } from '../events/event-schema.js';
 import { parseInputMessage } from '../events/input-message.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { DurableSender } from '../kafka/durable-sender.js';
 import { Metrics } from '../ops/metrics.js';
 
 /**
@@ -11,7 +11,7 @@ import { Metrics } from '../ops/metrics.js';
 export class InvalidEvents {
   private readonly logger = new Logger('InvalidEvents');
 
-  constructor(private readonly kafka: KafkaService, private readonly metrics: Metrics) {}
+  constructor(private readonly kafka: DurableSender, private readonly metrics: Metrics) {}
 
   async setAside(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
     await this.kafka.setAside(topic, partition, message, reason);

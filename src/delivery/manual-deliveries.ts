@@ -4,7 +4,7 @@ import { newObjectId } from '../common/ids.js';
 import { requeue } from './requeue.js';
 import { payloadBody } from '../events/event-schema.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { KafkaProducer } from '../kafka/producer.js';
 import { Topics } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { type EventType } from '../contracts/event-types.js';
@@ -42,7 +42,7 @@ export const PENDING_SQL = Prisma.sql`md.queued_at > now() - make_interval(secs 
  */
 @Injectable()
 export class ManualDeliveries {
-  constructor(private readonly kafka: KafkaService, private readonly topics: Topics, private readonly prisma: PrismaService) {}
+  constructor(private readonly kafka: KafkaProducer, private readonly topics: Topics, private readonly prisma: PrismaService) {}
 
   /** Serialises manual requests for one webhook; false when the tenant has no such webhook. */
   async lockWebhook(tx: Tx, tenantId: string, webhookId: string): Promise<boolean> {

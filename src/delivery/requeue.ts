@@ -1,4 +1,4 @@
-import type { KafkaService } from '../kafka/kafka.service.js';
+import type { KafkaProducer } from '../kafka/producer.js';
 import type { Topics } from '../kafka/topics.js';
 import type { DeliveryJob } from '../contracts/delivery-job.js';
 
@@ -13,7 +13,7 @@ export class NothingToRequeueInto extends Error {
  * so it gets the whole retry schedule again (the retry consumer fires a due job at once). Used by
  * DLQ replay and by the per-delivery retry endpoint. Resolves once Kafka has the job.
  */
-export async function requeue(kafka: KafkaService, topics: Topics, job: Omit<DeliveryJob, 'v' | 'attempts' | 'due_at'>): Promise<void> {
+export async function requeue(kafka: KafkaProducer, topics: Topics, job: Omit<DeliveryJob, 'v' | 'attempts' | 'due_at'>): Promise<void> {
   const tier = topics.tiers[0];
   if (!tier) throw new NothingToRequeueInto();
   const fresh: DeliveryJob = { ...job, v: 1, attempts: 0, due_at: Date.now() };

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
-import { untilSuccess } from '../common/retry.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { untilSuccess } from '../common/backoff.js';
+import { DurableSender } from '../kafka/durable-sender.js';
 import { Topics } from '../kafka/topics.js';
 import type { Admission, MessageHandler } from '../kafka/tracked-consumer.js';
 import { Metrics } from '../ops/metrics.js';
@@ -35,7 +35,7 @@ export class RetryHandler implements MessageHandler {
     private readonly deliverer: Deliverer,
     private readonly invalid: InvalidEvents,
     private readonly metrics: Metrics,
-    private readonly kafka: KafkaService,
+    private readonly kafka: DurableSender,
     private readonly topics: Topics,
   ) {}
 

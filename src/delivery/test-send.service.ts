@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { deliveryHeaders } from './delivery-headers.js';
 import { HttpSender } from './http-sender.js';
 import { buildPayload, validateEventData } from '../events/event-schema.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { KafkaProducer } from '../kafka/producer.js';
 import { Topics } from '../kafka/topics.js';
 import { type EventType } from '../contracts/event-types.js';
 import { Metrics } from '../ops/metrics.js';
@@ -52,7 +52,7 @@ export class TestSendService {
   constructor(
     private readonly webhooks: WebhookLookup,
     private readonly http: HttpSender,
-    private readonly kafka: KafkaService,
+    private readonly kafka: KafkaProducer,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AttemptRecord } from '../contracts/attempt-record.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { DurableSender } from '../kafka/durable-sender.js';
 import { Topics } from '../kafka/topics.js';
 import { Metrics } from '../ops/metrics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
@@ -60,7 +60,7 @@ export class EndpointHealth {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly kafka: KafkaService,
+    private readonly kafka: DurableSender,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import kafkajs from 'kafkajs';
 import { newObjectId } from '../common/ids.js';
-import { KafkaService, type OutgoingMessage } from '../kafka/kafka.service.js';
-import { Topics } from '../kafka/topics.js';
+import { KafkaProducer, type OutgoingMessage } from '../kafka/producer.js';
+import { inputTopics, Topics } from '../kafka/topics.js';
 import { EVENT_TYPES, type EventType } from '../contracts/event-types.js';
 import { validateEventData } from './event-schema.js';
 
@@ -41,7 +41,7 @@ export class EventPublisherCore {
 /** The publisher as a NestJS provider (the service's own CLI and tests use it). */
 @Injectable()
 export class EventPublisher extends EventPublisherCore {
-  constructor(kafka: KafkaService, topics: Topics) {
+  constructor(kafka: KafkaProducer, topics: Topics) {
     super((topic, message) => kafka.send(topic, message), topics.input);
   }
 }
@@ -58,12 +58,11 @@ export async function createEventPublisher(opts: { brokers: string[]; topicPrefi
   const kafka = new Kafka({ clientId: opts.clientId ?? 'rift-publisher', brokers: opts.brokers, logLevel: opts.logLevel ?? logLevel.WARN });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
-  const p = opts.topicPrefix ?? 'rift';
   const core = new EventPublisherCore(
     async (topic, message) => {
       await producer.send({ topic, acks: -1, messages: [message] });
     },
-    { click: `${p}.events.click`, attribution: `${p}.events.attribution`, conversion: `${p}.events.conversion` },
+    inputTopics(opts.topicPrefix ?? 'rift'),
   );
   return {
     publish: (type: EventType, data: Record<string, unknown>) => core.publish(type, data),

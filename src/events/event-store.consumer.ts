@@ -1,12 +1,12 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
-import { BatchWriter } from '../common/batch-writer.js';
+import type { BatchWriter } from '../common/batch-writer.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { isDataError } from '../prisma/pg-errors.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { dbBatchWriter } from '../prisma/db-batch-writer.js';
+import { ConsumerRunner } from '../kafka/consumer-runner.js';
 import { Topics } from '../kafka/topics.js';
 import { Metrics } from '../ops/metrics.js';
-import { type Admission, type MessageHandler, TrackedConsumer } from '../kafka/tracked-consumer.js';
+import type { Admission, MessageHandler } from '../kafka/tracked-consumer.js';
 import { payloadData } from './event-schema.js';
 import { type EventRow, EventStore } from './event-store.js';
 import { parseInputMessage } from './input-message.js';
@@ -21,37 +21,25 @@ const LINGER_MS = 10;
  * here (the dispatcher sets them aside with the reason).
  */
 @Injectable()
-export class EventStoreConsumer implements MessageHandler, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class EventStoreConsumer implements MessageHandler {
   private readonly logger = new Logger('EventStore');
-  private readonly consumer: TrackedConsumer;
   private readonly writer: BatchWriter<EventRow>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly kafka: KafkaService,
+    consumers: ConsumerRunner,
     private readonly topics: Topics,
     private readonly store: EventStore,
     private readonly metrics: Metrics,
   ) {
-    this.writer = new BatchWriter<EventRow>({
+    this.writer = dbBatchWriter<EventRow>({
+      what: 'events',
+      logger: this.logger,
       maxBatch: MAX_BATCH,
       lingerMs: LINGER_MS,
       write: async (rows) => void this.metrics.eventsStored.inc(await this.store.insertBatch(rows)),
-      isPermanent: isDataError,
-      onRetry: (err, delay, n) => this.logger.warn(`storing ${n} events failed, retrying in ${delay} ms: ${(err as Error).message.split('\n')[0]}`),
     });
-    this.consumer = new TrackedConsumer(kafka, { groupId: topics.groups.eventStore, topics: Object.values(topics.input), handler: this, partitionsConsumedConcurrently: 6 });
-  }
-
-  onApplicationBootstrap(): void {
-    void (async () => {
-      await this.kafka.topicsReady();
-      await this.consumer.start();
-    })();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop(this.config.shutdownTimeoutMs);
+    consumers.add({ groupId: topics.groups.eventStore, topics: Object.values(topics.input), handler: this, partitionsConsumedConcurrently: 6 });
   }
 
   async admit(topic: string, partition: number, message: KafkaMessage): Promise<Admission> {

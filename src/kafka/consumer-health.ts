@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+
 /** What one consumer group of this process is doing, for /health/ready and the give-up watchdog. */
 export type ConsumerState = 'starting' | 'running' | 'restarting' | 'stopped';
 
@@ -13,6 +15,7 @@ export interface ConsumerStatus {
  * The registry of the process's consumer groups. A group that is not running makes the process not
  * ready (naming it); see TrackedConsumer for how it restarts.
  */
+@Injectable()
 export class ConsumerHealth {
   private readonly sources = new Map<string, () => ConsumerStatus>();
 

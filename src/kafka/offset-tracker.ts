@@ -33,8 +33,4 @@ export class OffsetTracker {
   markCommitted(offset: bigint): void {
     if (this.committed === undefined || offset > this.committed) this.committed = offset;
   }
-
-  inFlight(): number {
-    return this.pending.length - this.head;
-  }
 }

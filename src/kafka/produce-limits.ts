@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from './kafka.service.js';
+import type { OutgoingMessage } from './producer.js';
 
 /** Record overhead per message beyond key, value and headers (varints, attributes, offsets): generous. */
 const RECORD_OVERHEAD_BYTES = 64;

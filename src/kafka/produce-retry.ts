@@ -1,4 +1,5 @@
 import type { Producer, ProducerBatch, RecordMetadata, RetryOptions } from 'kafkajs';
+import { type BackoffPolicy, retry } from '../common/backoff.js';
 
 /**
  * The producer's retry options: kafkajs' own retries OFF. kafkajs 2.2.4 retries a produce that
@@ -10,22 +11,20 @@ import type { Producer, ProducerBatch, RecordMetadata, RetryOptions } from 'kafk
  */
 export const PRODUCER_RETRY: RetryOptions = { retries: 0 };
 
+/** Waits between whole-batch retries: 8, from 250 ms doubling to 5 s (22.75 s in all, longer than a leader election). */
+export const SEND_BATCH_BACKOFF: BackoffPolicy = { baseMs: 250, maxMs: 5_000, jitter: 'none', maxRetries: 8 };
+
 /**
  * `producer.sendBatch`, retried here instead: every retry is a fresh send of the whole batch, so
  * messages already written are written again (duplicates, which at-least-once allows and consumers
  * deduplicate by event id) and none is skipped. Non-retriable errors (too large, unauthorized) are
- * not retried. 8 retries from 250 ms doubling to 5 s: about 25 s, longer than a leader election.
+ * not retried; retriable ones by SEND_BATCH_BACKOFF.
  */
-export async function sendBatchWithRetry(producer: Producer, batch: ProducerBatch, stop: () => boolean = () => false): Promise<RecordMetadata[]> {
-  for (let retry = 0, delay = 250; ; retry++, delay = Math.min(delay * 2, 5_000)) {
-    try {
-      return await producer.sendBatch(batch);
-    } catch (err) {
-      // kafkajs wraps a retriable failure in KafkaJSNumberOfRetriesExceeded (its retries being 0) and
-      // a non-retriable one in KafkaJSNonRetriableError.
-      const retriable = (err as Error).name === 'KafkaJSNumberOfRetriesExceeded';
-      if (!retriable || retry >= 8 || stop()) throw err;
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
+export function sendBatchWithRetry(producer: Producer, batch: ProducerBatch, stop: () => boolean = () => false): Promise<RecordMetadata[]> {
+  return retry(() => producer.sendBatch(batch), SEND_BATCH_BACKOFF, {
+    // kafkajs wraps a retriable failure in KafkaJSNumberOfRetriesExceeded (its retries being 0) and
+    // a non-retriable one in KafkaJSNonRetriableError.
+    retryIf: (err) => (err as Error).name === 'KafkaJSNumberOfRetriesExceeded',
+    isStopped: stop,
+  });
 }

@@ -1,7 +1,8 @@
-import type { Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import kafkajs, { type Admin } from 'kafkajs';
-import type { AppConfig } from '../config/config.js';
-import type { Topics } from './topics.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { KafkaAdmin } from './kafka-admin.js';
+import { Topics } from './topics.js';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -88,5 +89,18 @@ export async function provisionTopics(admin: Admin, topics: Topics, kafka: AppCo
   });
   if (differing.length > 0) {
     logger.warn(`existing topics differ from the configuration (left as they are; change them with Kafka's tools if intended): ${differing.join(', ')}`);
+  }
+}
+
+/** Provisions the pipeline's topics through the process's admin connection. */
+@Injectable()
+export class TopicProvisioner {
+  private readonly logger = new Logger('Kafka');
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly admin: KafkaAdmin, private readonly topics: Topics) {}
+
+  /** Creates every topic of the pipeline if missing (idempotent); warns about existing ones that differ. */
+  async ensureTopics(): Promise<void> {
+    await provisionTopics(await this.admin.get(), this.topics, this.config.kafka, this.logger);
   }
 }

@@ -24,15 +24,13 @@ export class Topics {
   readonly attempts: string;
   /** Operational events: webhook.disabled, webhook.enabled, delivery.dead_lettered. */
   readonly operational: string;
-  readonly maxAttempts: number;
   /** Consumer groups, named after the prefix: `rift-dispatcher` with the default prefix. */
   readonly groups: { dispatcher: string; retry: string; eventStore: string; attemptLog: string };
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const p = config.kafka.topicPrefix;
-    this.input = { click: `${p}.events.click`, attribution: `${p}.events.attribution`, conversion: `${p}.events.conversion` };
+    this.input = inputTopics(p);
     const schedule = config.delivery.retrySchedule;
-    this.maxAttempts = schedule.length;
     this.tiers = schedule.slice(1).map((seconds, i) => ({
       attempt: i + 2,
       delayMs: Math.round(seconds * 1000),
@@ -73,6 +71,11 @@ export class Topics {
   typeOfInput(topic: string): EventType | undefined {
     return EVENT_TYPES.find((t) => this.input[t] === topic);
   }
+}
+
+/** The input topic of each event type: `rift.events.click` with the default prefix. */
+export function inputTopics(prefix: string): Record<EventType, string> {
+  return { click: `${prefix}.events.click`, attribution: `${prefix}.events.attribution`, conversion: `${prefix}.events.conversion` };
 }
 
 /** 1 -> "1s", 25 -> "25s", 0.2 -> "200ms". */

@@ -1,18 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { Consumer, KafkaMessage } from 'kafkajs';
-import { backoffDelay } from '../common/retry.js';
-import type { ConsumerState, ConsumerStatus } from './consumer-health.js';
-import type { KafkaService } from './kafka.service.js';
-import { OffsetTracker } from './offset-tracker.js';
-
-/**
- * How long a member waits for its in-flight work when the group rebalances, before it re-joins (the
- * rest is re-run by the partition's next owner). Bounded by half the session timeout as well, so the
- * coordinator does not give up on this member meanwhile.
- */
-const REBALANCE_DRAIN_MS = 5_000;
-
-const isRebalancing = (e: unknown) => ['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION'].includes((e as { type?: string })?.type ?? '');
+import type { ConsumerFactory } from './consumer-factory.js';
+import type { ConsumerHealth, ConsumerState, ConsumerStatus } from './consumer-health.js';
+import { ConsumerRestarts } from './consumer-restarts.js';
+import type { DurableSender } from './durable-sender.js';
+import { OffsetCommits } from './offset-commits.js';
+import { PartitionPauser } from './partition-pauser.js';
+import { drainForRebalance, isRebalancing, settledWithin } from './rebalance-drain.js';
 
 /** What a handler says about a message: its work has started, or it is not due until a time. */
 export type Admission = { work: Promise<void> } | { notBefore: number };
@@ -40,6 +34,14 @@ export interface TrackedConsumerOptions {
   maxBytesPerPartition?: number;
 }
 
+/** The services a TrackedConsumer works with (ConsumerRunner passes them). */
+export interface TrackedConsumerDeps {
+  consumers: ConsumerFactory;
+  health: ConsumerHealth;
+  /** Sets aside a message whose work failed for good, when the handler has no `setAside`. */
+  sender: Pick<DurableSender, 'setAside'>;
+}
+
 /**
  * A kafkajs consumer that runs many messages' work at once and still commits at-least-once:
  * each partition's offset advances only to the lowest message whose work is unfinished.
@@ -49,24 +51,31 @@ export interface TrackedConsumerOptions {
 export class TrackedConsumer {
   private readonly logger: Logger;
   private consumer?: Consumer;
-  private trackers = new Map<string, OffsetTracker>();
+  private readonly offsets: OffsetCommits;
+  private readonly pauser: PartitionPauser;
+  private readonly restarts: ConsumerRestarts;
   private readonly works = new Set<Promise<void>>();
-  private readonly resumeTimers = new Map<string, NodeJS.Timeout>();
   private commitTimer?: NodeJS.Timeout;
   private stopping = false;
-  private committing?: Promise<void>;
   private state: ConsumerState = 'starting';
   private downSince?: number = Date.now();
   private lastError?: string;
-  private restarting?: Promise<void>;
-  /** A crash kafkajs will not recover from happened while a restart was under way: restart again. */
-  private crashedWhileRestarting = false;
-  /** Restarts since the group last ran, for the backoff between them. */
-  private restarts = 0;
 
-  constructor(private readonly kafka: KafkaService, private readonly opts: TrackedConsumerOptions) {
+  constructor(private readonly deps: TrackedConsumerDeps, private readonly opts: TrackedConsumerOptions) {
     this.logger = new Logger(`Consumer ${opts.groupId}`);
-    kafka.consumerHealth.register(opts.groupId, () => this.status());
+    this.offsets = new OffsetCommits(this.logger, () => this.consumer);
+    this.pauser = new PartitionPauser(this.logger, () => this.stopping);
+    this.restarts = new ConsumerRestarts(
+      {
+        run: () => this.run(),
+        disconnect: async () => void (await this.consumer?.disconnect().catch(() => undefined)),
+        isStopping: () => this.stopping,
+        failed: (message) => (this.lastError = message),
+        restarting: () => this.markDown(),
+      },
+      this.logger,
+    );
+    deps.health.register(opts.groupId, () => this.status());
   }
 
   status(): ConsumerStatus {
@@ -74,61 +83,25 @@ export class TrackedConsumer {
   }
 
   /** Starts consuming; retried with backoff (and jitter) until it works or the process stops. */
-  async start(): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
-        await this.run();
-        return;
-      } catch (err) {
-        this.lastError = (err as Error).message;
-        const delay = backoffDelay(attempt, 250, 5_000);
-        this.logger.warn(`cannot start yet (attempt ${attempt}, next in ${delay} ms): ${this.lastError}`);
-        await this.consumer?.disconnect().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+  start(): Promise<void> {
+    return this.restarts.start();
   }
 
-  /**
-   * kafkajs gives up on a consumer after some errors (a crash with `restart: false`) and leaves it
-   * stopped for good: start it again, with backoff, as a new member. Meanwhile the group is
-   * reported down (not ready); see ConsumerWatchdog for when the process gives up.
-   */
-  private restart(): void {
-    if (this.stopping) return;
-    if (this.restarting) {
-      // kafkajs' run() does not throw when the join fails: it reports a crash and returns, so the
-      // restart under way would end as if it had worked.
-      this.crashedWhileRestarting = true;
-      return;
-    }
+  private markDown(): void {
     this.state = 'restarting';
     this.downSince ??= Date.now();
-    const delay = backoffDelay(++this.restarts, 500, 10_000);
-    this.restarting = (async () => {
-      await this.consumer?.disconnect().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, delay));
-      await this.start();
-    })().finally(() => {
-      this.restarting = undefined;
-      if (this.crashedWhileRestarting) {
-        this.crashedWhileRestarting = false;
-        this.restart();
-      }
-    });
   }
 
   private async run(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.opts.groupId, ...(this.opts.maxBytesPerPartition ? { maxBytesPerPartition: this.opts.maxBytesPerPartition } : {}) });
+    const consumer = this.deps.consumers.create({ groupId: this.opts.groupId, ...(this.opts.maxBytesPerPartition ? { maxBytesPerPartition: this.opts.maxBytesPerPartition } : {}) });
     this.consumer = consumer;
-    // A new generation re-reads uncommitted messages from the committed offsets; old trackers are
-    // dropped (their in-flight work still finishes, it just no longer moves any offset). Resume
-    // timers stay: kafkajs keeps a partition paused across rebalances, and only its timer resumes it.
+    // A new generation re-reads uncommitted messages from the committed offsets (OffsetCommits.reset).
+    // Resume timers stay: kafkajs keeps a partition paused across rebalances, and only its timer resumes it.
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      this.trackers = new Map();
+      this.offsets.reset();
       this.state = 'running';
       this.downSince = undefined;
-      this.restarts = 0;
+      this.restarts.joined();
       this.logger.log(`joined group as ${e.payload.memberId}, assigned ${JSON.stringify(e.payload.memberAssignment)}`);
     });
     // A rebalance is starting: commit what is finished now, under the generation that still owns it
@@ -138,9 +111,8 @@ export class TrackedConsumer {
       this.lastError = e.payload.error.message;
       this.logger.error(`consumer crashed (kafkajs restarts it: ${e.payload.restart}): ${e.payload.error.message}`);
       if (this.consumer !== consumer) return;
-      this.state = 'restarting';
-      this.downSince ??= Date.now();
-      if (!e.payload.restart) this.restart();
+      this.markDown();
+      if (!e.payload.restart) this.restarts.restart();
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.opts.topics, fromBeginning: true });
@@ -150,8 +122,7 @@ export class TrackedConsumer {
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const key = `${batch.topic}:${batch.partition}`;
-        let tracker = this.trackers.get(key);
-        if (!tracker) this.trackers.set(key, (tracker = new OffsetTracker()));
+        const tracker = this.offsets.tracker(batch.topic, batch.partition);
         // Admission may wait long (backpressure): keep the group session alive meanwhile, or the
         // group would evict this member and re-deliver everything uncommitted. One timer per batch;
         // kafkajs throttles heartbeats to its interval.
@@ -166,7 +137,7 @@ export class TrackedConsumer {
               admission = { work: Promise.reject(err) };
             }
             if ('notBefore' in admission) {
-              this.pauseUntil(consumer, batch.topic, batch.partition, admission.notBefore);
+              this.pauser.pauseUntil(consumer, batch.topic, batch.partition, admission.notBefore);
               break;
             }
             const end = tracker.begin(BigInt(message.offset));
@@ -181,7 +152,7 @@ export class TrackedConsumer {
         } catch (err) {
           // kafkajs re-joins the group only after this batch returns: finish (bounded) and commit the
           // work in flight first, so the next owner of these partitions does not run it all again.
-          if (isRebalancing(err)) await this.drainForRebalance();
+          if (isRebalancing(err)) await drainForRebalance(this.works, this.deps.consumers.sessionTimeoutMs, () => this.commit(), this.logger);
           throw err;
         } finally {
           clearInterval(beating);
@@ -191,18 +162,6 @@ export class TrackedConsumer {
     this.commitTimer ??= setInterval(() => void this.commit(), this.opts.commitIntervalMs ?? 200);
   }
 
-  /** Waits (at most REBALANCE_DRAIN_MS) for the work in flight, then commits what finished. */
-  private async drainForRebalance(): Promise<void> {
-    const started = Date.now();
-    const pending = this.works.size;
-    const deadline = new Promise((r) => setTimeout(r, Math.min(REBALANCE_DRAIN_MS, this.kafka.sessionTimeoutMs / 2)).unref());
-    await Promise.race([Promise.allSettled([...this.works]), deadline]);
-    // Twice: the first may be a commit already under way, made before the drain finished.
-    await this.commit();
-    await this.commit();
-    this.logger.log({ msg: 'rebalance: drained and committed before re-joining', in_flight_before: pending, still_running: this.works.size, ms: Date.now() - started });
-  }
-
   /** Sets aside a message whose work failed for good, so that its offset can move on. */
   private async giveUp(topic: string, partition: number, message: KafkaMessage, err: unknown): Promise<void> {
     // The last non-empty line says the most (Prisma's messages open with the call site).
@@ -210,59 +169,12 @@ export class TrackedConsumer {
     const reason = `${this.opts.groupId}: ${text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? 'failed'}`;
     this.logger.error({ msg: 'work failed for good; setting the message aside', topic, partition, offset: message.offset, reason });
     if (this.opts.handler.setAside) await this.opts.handler.setAside(topic, partition, message, reason);
-    else await this.kafka.setAside(topic, partition, message, reason);
-  }
-
-  private pauseUntil(consumer: Consumer, topic: string, partition: number, when: number): void {
-    consumer.pause([{ topic, partitions: [partition] }]);
-    const key = `${topic}:${partition}`;
-    clearTimeout(this.resumeTimers.get(key));
-    this.resumeTimers.set(
-      key,
-      setTimeout(() => {
-        this.resumeTimers.delete(key);
-        if (this.stopping) return;
-        // A timer callback must never throw: the consumer may be restarting or already replaced
-        // (a new member starts with nothing paused).
-        try {
-          consumer.resume([{ topic, partitions: [partition] }]);
-        } catch (err) {
-          this.logger.warn(`resume of ${key} skipped: ${(err as Error).message}`);
-        }
-      }, Math.max(0, when - Date.now())),
-    );
-  }
-
-  private clearResumeTimers(): void {
-    this.resumeTimers.forEach((t) => clearTimeout(t));
-    this.resumeTimers.clear();
+    else await this.deps.sender.setAside(topic, partition, message, reason);
   }
 
   /** Commits every partition's committable offset. */
   commit(): Promise<void> {
-    this.committing ??= this.doCommit().finally(() => (this.committing = undefined));
-    return this.committing;
-  }
-
-  private async doCommit(): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer) return;
-    const offsets: { topic: string; partition: number; offset: string }[] = [];
-    const marks: (() => void)[] = [];
-    for (const [key, tracker] of this.trackers) {
-      const at = tracker.committable();
-      if (at === undefined) continue;
-      const i = key.lastIndexOf(':');
-      offsets.push({ topic: key.slice(0, i), partition: Number(key.slice(i + 1)), offset: at.toString() });
-      marks.push(() => tracker.markCommitted(at));
-    }
-    if (offsets.length === 0) return;
-    try {
-      await consumer.commitOffsets(offsets);
-      marks.forEach((m) => m());
-    } catch (err) {
-      this.logger.warn(`commit failed (will retry): ${(err as Error).message}`);
-    }
+    return this.offsets.commit();
   }
 
   /**
@@ -272,7 +184,7 @@ export class TrackedConsumer {
   async stop(drainMs: number): Promise<void> {
     this.stopping = true;
     this.state = 'stopped';
-    this.clearResumeTimers();
+    this.pauser.clear();
     const consumer = this.consumer;
     if (!consumer) return;
     try {
@@ -280,8 +192,7 @@ export class TrackedConsumer {
     } catch {
       /* not running */
     }
-    const deadline = new Promise((r) => setTimeout(r, drainMs).unref());
-    await Promise.race([Promise.allSettled([...this.works]), deadline]);
+    await settledWithin(this.works, drainMs);
     clearInterval(this.commitTimer);
     await this.commit();
     await consumer.disconnect().catch((err: Error) => this.logger.warn(`disconnect: ${err.message}`));

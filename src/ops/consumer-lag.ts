@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { KafkaAdmin } from '../kafka/kafka-admin.js';
 import { Topics } from '../kafka/topics.js';
 
 export interface LagRow {
@@ -19,17 +19,17 @@ export interface LagRow {
  */
 @Injectable()
 export class ConsumerLag {
-  constructor(private readonly kafka: KafkaService, private readonly topics: Topics) {}
+  constructor(private readonly kafka: KafkaAdmin, private readonly topics: Topics) {}
 
   /** Entries held by the dead-letter topic. */
   async dlqDepth(): Promise<number> {
-    const admin = await this.kafka.getAdmin();
+    const admin = await this.kafka.get();
     const offsets = await admin.fetchTopicOffsets(this.topics.dlq);
     return offsets.reduce((s, o) => s + Number(o.high) - Number(o.low), 0);
   }
 
   async rows(): Promise<LagRow[]> {
-    const admin = await this.kafka.getAdmin();
+    const admin = await this.kafka.get();
     const ends = new Map<string, { partition: number; high: number; low: number }[]>();
     const topicOffsets = async (topic: string) => {
       if (!ends.has(topic)) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { ConsumerHealth } from '../kafka/consumer-health.js';
+import { KafkaHealth } from '../kafka/kafka-health.js';
 
 /** How often the consumer groups are looked at. */
 const CHECK_EVERY_MS = 5_000;
@@ -18,7 +19,7 @@ export class ConsumerWatchdog implements OnApplicationBootstrap, OnApplicationSh
   /** Since when Kafka has answered without a break (undefined while it does not). */
   private kafkaAnsweringSince?: number;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaService) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaHealth, private readonly consumers: ConsumerHealth) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.check().catch(() => undefined), CHECK_EVERY_MS).unref();
@@ -39,7 +40,7 @@ export class ConsumerWatchdog implements OnApplicationBootstrap, OnApplicationSh
     // Counted from the later of the group going down and Kafka answering again: after a long broker
     // outage the groups get the whole give-up time to re-join before anyone gives up on them.
     if (now - this.kafkaAnsweringSince! <= this.config.kafka.consumerGiveUpMs) return;
-    const down = this.kafka.consumerHealth.down(now, this.config.kafka.consumerGiveUpMs);
+    const down = this.consumers.down(now, this.config.kafka.consumerGiveUpMs);
     if (down.length === 0) return;
     const names = down.map((d) => `${d.group} (${d.state} since ${new Date(d.downSince!).toISOString()}: ${d.lastError ?? 'no error recorded'})`);
     this.logger.fatal(`consumer group(s) could not be restarted for ${this.config.kafka.consumerGiveUpMs} ms while Kafka answers; exiting so that the process is restarted: ${names.join('; ')}`);

@@ -1,11 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { withTimeout } from '../common/timeout.js';
+import { ConsumerHealth } from '../kafka/consumer-health.js';
+import { KafkaHealth } from '../kafka/kafka-health.js';
 import { PrismaService } from '../prisma/prisma.service.js';
-
-const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 
 @ApiTags('health')
 @Controller('health')
@@ -14,7 +13,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     private readonly prisma: PrismaService,
-    private readonly kafka: KafkaService,
+    private readonly kafka: KafkaHealth,
+    private readonly consumers: ConsumerHealth,
   ) {}
 
   /** The process is up (no dependency checked). */
@@ -35,7 +35,7 @@ export class HealthController {
     return this.health.check([
       () => this.probe('postgres', () => this.prisma.ping()),
       () => this.probe('kafka', () => this.kafka.ping()),
-      ...this.kafka.consumerHealth.all().map((c) => () => {
+      ...this.consumers.all().map((c) => () => {
         const check = this.indicator.check(`consumer:${c.group}`);
         if (c.state === 'running' || c.state === 'stopped') return check.up({ state: c.state });
         const since = c.downSince ? new Date(c.downSince).toISOString() : undefined;

@@ -1,5 +1,6 @@
 import { Global, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { withTimeout } from '../common/timeout.js';
 import { ConsumerLag } from './consumer-lag.js';
 
 /**
@@ -100,10 +101,7 @@ export class LagCollector implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.running) return;
     this.running = true;
     try {
-      const [rows, dlq] = await Promise.race([
-        Promise.all([this.lag.rows(), this.lag.dlqDepth()]),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 4 s')), 4_000).unref()),
-      ]);
+      const [rows, dlq] = await withTimeout(Promise.all([this.lag.rows(), this.lag.dlqDepth()]), 4_000);
       this.metrics.lag.reset();
       for (const r of rows) this.metrics.lag.set({ group: r.group, topic: r.topic, partition: String(r.partition) }, r.lag);
       this.metrics.dlqMessages.set(dlq);

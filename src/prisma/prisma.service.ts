@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { retry, UNTIL_UP } from '../common/backoff.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 
@@ -30,17 +31,19 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     await this.$queryRaw`SELECT 1`;
   }
 
-  /** Resolves once Postgres answers; retries with capped exponential backoff. */
+  /** Resolves once Postgres answers (or the process stops); retries with capped exponential backoff. */
   async waitUntilUp(): Promise<void> {
-    for (let attempt = 1, delay = 250; !this.stopped; attempt++, delay = Math.min(delay * 2, 5_000)) {
-      try {
+    if (this.stopped) return;
+    await retry(
+      async (attempt) => {
         await this.ping();
         if (attempt > 1) this.logger.log('PostgreSQL is reachable');
-        return;
-      } catch (err) {
-        this.logger.warn(`waiting for PostgreSQL (attempt ${attempt}): ${(err as Error).message.split('\n')[0]}`);
-        await new Promise((r) => setTimeout(r, delay));
-      }
-    }
+      },
+      UNTIL_UP,
+      {
+        isStopped: () => this.stopped,
+        onRetry: (err, _delay, attempt) => this.logger.warn(`waiting for PostgreSQL (attempt ${attempt}): ${(err as Error).message.split('\n')[0]}`),
+      },
+    ).catch(() => undefined); // thrown only once stopped: UNTIL_UP retries for ever
   }
 }

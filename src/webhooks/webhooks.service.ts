@@ -9,7 +9,7 @@ import { standardWebhooksSecret } from './secret-format.js';
 import { emitOperational } from '../endpoint-health/operational-events.js';
 import { isoSeconds } from '../common/time.js';
 import type { Webhook } from '../generated/prisma/client.js';
-import { KafkaService } from '../kafka/kafka.service.js';
+import { DurableSender } from '../kafka/durable-sender.js';
 import { Topics } from '../kafka/topics.js';
 import { type EventType } from '../contracts/event-types.js';
 import { Metrics } from '../ops/metrics.js';
@@ -28,7 +28,7 @@ export class WebhooksService {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly kafka: KafkaService,
+    private readonly kafka: DurableSender,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
     readonly box: SecretBox,
