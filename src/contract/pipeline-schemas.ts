@@ -1,5 +1,6 @@
 import { EVENT_TYPES } from '../contracts/event-types.js';
 import type { JsonSchema } from './data-schemas.js';
+import { FAILURE_CLASS_LIST } from '../contracts/failure.js';
 
 /**
  * JSON Schemas of the pipeline's own messages. They mirror `DeliveryJob` (src/delivery/delivery-job.ts),
@@ -18,7 +19,7 @@ const historyEntry: JsonSchema = {
     at: { type: 'string', format: 'date-time' },
     duration_ms: { type: 'number', minimum: 0 },
     status: { type: 'integer', description: 'the endpoint\'s status code, if it answered' },
-    error: { type: 'string', description: 'error class: http_503, timeout, econnrefused, tls, unsafe_target, endpoint_saturated, ...' },
+    error: { type: 'string', description: `the failure class (src/contracts/failure.ts), one of: ${FAILURE_CLASS_LIST}` },
   },
   required: ['attempt', 'at', 'duration_ms'],
 };

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { EVENT_TYPES, type EventType } from '../../contracts/event-types.js';
+import { FAILURE_CLASS_LIST } from '../../contracts/failure.js';
 
 export class TestSendDto {
   @ApiProperty({ enum: EVENT_TYPES, example: 'click', description: 'the type of the example event to send' })
@@ -25,7 +26,7 @@ export class TestSendResultDto {
   @ApiProperty({ example: 42 })
   duration_ms!: number;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'error class: http_500, timeout, econnrefused, tls, unsafe_target, ...' })
+  @ApiProperty({ example: null, nullable: true, type: String, description: `the failure class, one of: ${FAILURE_CLASS_LIST}` })
   error!: string | null;
 
   @ApiProperty({ example: '{"ok":true}', nullable: true, type: String, description: 'the first 1 KB of the response body (UTF-8, lossy)' })
