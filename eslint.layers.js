@@ -17,11 +17,11 @@ export const LAYERS = {
   common: { deps: ['config'], public: '*' },
   contracts: { deps: ['common'], public: '*' },
   generated: { deps: [], public: ['prisma/client'] },
-  prisma: { deps: ['config', 'common', 'generated'], public: ['prisma.module', 'prisma.service', 'pg-errors'] },
+  prisma: { deps: ['config', 'common', 'generated'], public: ['prisma.module', 'prisma.service', 'pg-errors', 'db-batch-writer'] },
   kafka: { deps: ['common', 'config', 'contracts'], public: '*' },
   ops: { deps: ['common', 'config', 'contracts', 'kafka', 'prisma'], public: ['metrics', 'consumer-lag', 'logging', 'ops.module'] },
   'rate-limit': { deps: ['common', 'config'], public: ['rate-limit.module', 'auth-failure-limiter'] },
-  tenants: { deps: ['common', 'config', 'prisma', 'rate-limit'], public: ['tenants.module', 'tenants.service', 'auth.guard'] },
+  tenants: { deps: ['common', 'config', 'prisma', 'rate-limit'], public: ['tenants.module', 'tenants.service', 'auth.guard', 'tenant-api.decorator'] },
   'endpoint-health': { deps: [...INFRA], public: ['endpoint-health', 'operational-events'] },
   webhooks: {
     deps: [...INFRA, 'tenants', 'endpoint-health'],

@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '../tenants/auth.guard.js';
+import { TenantApi } from '../tenants/tenant-api.decorator.js';
 import { ErrorDto } from '../common/error.dto.js';
 import { DeadLettersPageDto, DeadLettersQueryDto } from './deliveries.dto.js';
 import { DeliveriesService } from './deliveries.service.js';
@@ -10,11 +11,8 @@ import { DeliveriesService } from './deliveries.service.js';
  * dead-letter topic itself holds every tenant's entries and is read whole only by operators
  * (`rift dlq list`). Retry one with POST .../deliveries/{event_id}/retry, or a time range with .../recover.
  */
-@ApiTags('deliveries')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto })
+@TenantApi('deliveries')
 @ApiNotFoundResponse({ type: ErrorDto, description: 'unknown webhook, or another tenant\'s' })
-@UseGuards(ApiKeyGuard)
 @Controller('v1/webhooks/:id/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deliveries: DeliveriesService) {}

@@ -1,15 +1,13 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '../tenants/auth.guard.js';
+import { TenantApi } from '../tenants/tenant-api.decorator.js';
 import { ErrorDto } from '../common/error.dto.js';
 import { DeliveriesPageDto, DeliveriesQueryDto } from './deliveries.dto.js';
 import { DeliveriesService } from './deliveries.service.js';
 
-@ApiTags('deliveries')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto })
+@TenantApi('deliveries')
 @ApiNotFoundResponse({ type: ErrorDto, description: 'unknown webhook (or another tenant\'s)' })
-@UseGuards(ApiKeyGuard)
 @Controller('v1/webhooks/:id/deliveries')
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}

@@ -1,16 +1,14 @@
-import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOperation } from '@nestjs/swagger';
 import { ErrorDto } from '../common/error.dto.js';
-import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { TenantId } from '../tenants/auth.guard.js';
+import { TenantApi } from '../tenants/tenant-api.decorator.js';
 import { RetryQueuedDto } from './dto/redelivery.dto.js';
 import { RedeliveryService } from './redelivery.service.js';
 
 /** POST /v1/webhooks/{id}/deliveries/{event_id}/retry: deliver a stored event again. */
-@ApiTags('deliveries')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto })
+@TenantApi('deliveries')
 @ApiNotFoundResponse({ type: ErrorDto, description: 'unknown webhook (or another tenant\'s), or unknown event' })
-@UseGuards(ApiKeyGuard)
 @Controller('v1/webhooks/:id/deliveries')
 export class RedeliveryController {
   constructor(private readonly deliveries: RedeliveryService) {}

@@ -1,16 +1,14 @@
-import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ErrorDto } from '../common/error.dto.js';
-import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { TenantId } from '../tenants/auth.guard.js';
+import { TenantApi } from '../tenants/tenant-api.decorator.js';
 import { TestSendDto, TestSendResultDto } from './dto/test-send.dto.js';
 import { TestSendRateLimited, TestSendService } from './test-send.service.js';
 
 /** POST /v1/webhooks/{id}/test: one signed example delivery, answered with its outcome. */
-@ApiTags('webhooks')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'missing, malformed, unknown or revoked API key' })
-@UseGuards(ApiKeyGuard)
+@TenantApi('webhooks')
 @Controller('v1/webhooks')
 export class TestSendController {
   constructor(private readonly tests: TestSendService) {}

@@ -1,15 +1,13 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '../tenants/auth.guard.js';
+import { TenantApi } from '../tenants/tenant-api.decorator.js';
 import { ErrorDto } from '../common/error.dto.js';
 import { EventsPageDto, EventsQueryDto, LinkStatsDto, StatsQueryDto } from './dto/events-query.dto.js';
 import { EventsService } from './events.service.js';
 
-@ApiTags('events')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto })
+@TenantApi('events')
 @ApiBadRequestResponse({ type: ErrorDto, description: 'names the offending parameter' })
-@UseGuards(ApiKeyGuard)
 @Controller('v1')
 export class EventsController {
   constructor(private readonly events: EventsService) {}

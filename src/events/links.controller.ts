@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty } from '@nestjs/swagger';
+import { TenantId } from '../tenants/auth.guard.js';
+import { TenantApi } from '../tenants/tenant-api.decorator.js';
 import { ErrorDto } from '../common/error.dto.js';
 import { StoredEventDto } from './dto/events-query.dto.js';
 import { LinkSeriesDto, LinksDto, LinksQueryDto, SeriesQueryDto } from './dto/links.dto.js';
@@ -10,11 +11,8 @@ class StoredEventDetailDto extends StoredEventDto {
   @ApiProperty({ example: '2026-03-24T15:00:00.120Z', description: 'when the event store stored it' }) stored_at!: string;
 }
 
-@ApiTags('events')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto })
+@TenantApi('events')
 @ApiBadRequestResponse({ type: ErrorDto, description: 'names the offending parameter' })
-@UseGuards(ApiKeyGuard)
 @Controller('v1')
 export class LinksController {
   constructor(private readonly links: LinksService) {}

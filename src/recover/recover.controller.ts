@@ -1,15 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { TenantId } from '../tenants/auth.guard.js';
+import { TenantApi } from '../tenants/tenant-api.decorator.js';
 import { ErrorDto } from '../common/error.dto.js';
 import { RecoverAcceptedDto, RecoverProgressDto, RecoverRequestDto } from './recover.dto.js';
 import { RecoverService } from './recover.service.js';
 
-@ApiTags('deliveries')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto })
+@TenantApi('deliveries')
 @ApiNotFoundResponse({ type: ErrorDto, description: 'unknown webhook (or another tenant\'s), or unknown recovery' })
-@UseGuards(ApiKeyGuard)
 @Controller('v1/webhooks/:id/recover')
 export class RecoverController {
   constructor(private readonly recover: RecoverService) {}

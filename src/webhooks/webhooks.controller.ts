@@ -1,7 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -9,20 +8,16 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+  } from '@nestjs/swagger';
 import { ApiError } from '../common/errors.js';
-import { ApiKeyGuard, TenantId } from '../tenants/auth.guard.js';
+import { TenantId } from '../tenants/auth.guard.js';
+import { TenantApi } from '../tenants/tenant-api.decorator.js';
 import { CreatedWebhookDto, CreateWebhookDto, RotatedSecretDto, RotateSecretDto, RotationCompletedDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
 import { ErrorDto } from '../common/error.dto.js';
 import { SecretRotationService } from './secret-rotation.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
-@ApiTags('webhooks')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorDto, description: 'missing, malformed, unknown or revoked API key' })
-@UseGuards(ApiKeyGuard)
+@TenantApi('webhooks')
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(
