@@ -5,6 +5,7 @@ import { Topics } from '../kafka/topics.js';
 import { TrackedConsumer } from '../kafka/tracked-consumer.js';
 import { InputHandler } from './input-handler.js';
 import { RetryHandler } from './retry-handler.js';
+import { TIER_MAX_BYTES_PER_PARTITION } from './tuning.js';
 
 /**
  * Runs the dispatcher's two consumer groups (names from Topics.groups): `rift-dispatcher` on the input
@@ -20,8 +21,7 @@ export class DispatcherService implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaService, topics: Topics, inputHandler: InputHandler, retryHandler: RetryHandler) {
     this.input = new TrackedConsumer(kafka, { groupId: topics.groups.dispatcher, topics: Object.values(topics.input), handler: inputHandler, partitionsConsumedConcurrently: 6 });
-    // A paused tier partition is re-read from its head on resume: keep each read small.
-    this.retry = new TrackedConsumer(kafka, { groupId: topics.groups.retry, topics: topics.retryTopics(), handler: retryHandler, partitionsConsumedConcurrently: 6, maxBytesPerPartition: 256 * 1024 });
+    this.retry = new TrackedConsumer(kafka, { groupId: topics.groups.retry, topics: topics.retryTopics(), handler: retryHandler, partitionsConsumedConcurrently: 6, maxBytesPerPartition: TIER_MAX_BYTES_PER_PARTITION });
   }
 
   onApplicationBootstrap(): void {
