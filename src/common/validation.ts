@@ -4,7 +4,7 @@ import { BadRequestException, type ValidationError, ValidationPipe } from '@nest
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(`${e.property} `) || m.startsWith(`property ${e.property} `) ? `${field}: ${m}` : `${field}: ${m}`));
+    const own = Object.values(e.constraints ?? {}).map((m) => `${field}: ${m}`);
     return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
 }

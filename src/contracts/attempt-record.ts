@@ -19,7 +19,7 @@ export interface AttemptRecord {
   tier: string;
   outcome: 'succeeded' | 'failed';
   status_code: number | null;
-  /** Error class: http_503, timeout, connection_refused, endpoint_saturated, ... */
+  /** The failure class (contracts/failure.ts): http_503, timeout, econnrefused, endpoint_saturated, ... */
   error: string | null;
   next: AttemptNext;
   duration_ms: number;

@@ -25,7 +25,7 @@ export interface DeliveryJob {
   attempts: number;
   /** Epoch ms at which the next attempt is due (jitter included). */
   due_at: number;
-  /** The random delay (ms) added to the schedule for this retry (up to 10 % of the tier's delay). */
+  /** The random delay (ms) added to the schedule for this retry (up to JITTER_SHARE of the tier's delay, delivery/tuning.ts). */
   jitter_ms?: number;
   /** Requests actually sent so far (X-Rift-Attempt is this + 1); absent in jobs of older versions: `attempts`. */
   sent?: number;

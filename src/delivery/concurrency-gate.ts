@@ -1,3 +1,5 @@
+import { ADMITTED_PER_SLOT, MIN_CAP_PER_WEBHOOK } from './tuning.js';
+
 /**
  * Bounds HTTP attempts: at most `maxInFlight` in the process and `perKey` to one webhook. Attempts
  * over a webhook's cap wait in that webhook's queue (holding no global slot), so a slow endpoint
@@ -10,10 +12,11 @@
  * with each answer (any HTTP status, however slow) up to `perKey`, and drops back to `minPerKey`
  * only when an attempt times out or cannot connect (`markFailing`). Slowness alone never lowers
  * it: an endpoint that answers in 2.5 s needs 2.5 x its rate in flight. Timeouts do: without that, a
- * few hanging endpoints (32 slots each, 10 s per attempt) could hold every global slot; with it, 20
- * hanging webhooks hold at most 20 x 4 = 80 of 256 and healthy ones keep the rest. Over its cap, a
- * failing webhook does not queue at all: its attempts are refused at once, so they do not hold
- * admission slots (and the partitions behind them) for the queue wait either.
+ * few hanging endpoints (`perKey` slots each, every attempt lasting the whole timeout) could hold
+ * every global slot; with it, each holds at most `minPerKey` (MIN_CAP_PER_WEBHOOK in tuning.ts) and
+ * healthy ones keep the rest. Over its cap, a failing webhook does not queue at all: its attempts
+ * are refused at once, so they do not hold admission slots (and the partitions behind them) for the
+ * queue wait either.
  *
  * A refused attempt is parked by the caller (in a retry tier) for about `parkDelay`: the time its
  * webhook needs, at its cap and its recent attempt duration, to work through the attempts parked
@@ -30,9 +33,9 @@ export class ConcurrencyGate {
   /** Earned caps of webhooks seen (absent: `minPerKey`). */
   private readonly caps = new Map<string, number>();
   /**
-   * Webhooks whose last attempt timed out or could not connect, or has run 2 s without an answer:
-   * over their cap they are refused at once (parked) rather than queued, so they hold no admission
-   * slot (and no partition behind it) while they hang.
+   * Webhooks whose last attempt timed out or could not connect, or has run STALLED_ATTEMPT_MS
+   * (tuning.ts) without an answer: over their cap they are refused at once (parked) rather than
+   * queued, so they hold no admission slot (and no partition behind it) while they hang.
    */
   private readonly failing = new Set<string>();
   /** Webhooks whose last attempt timed out or could not connect (not merely stalled). */
@@ -46,8 +49,8 @@ export class ConcurrencyGate {
     private readonly maxQueuedPerKey: number,
     maxQueueWaitMs = 2_000,
     /** Admission bound: messages admitted but not finished. */
-    private readonly maxOutstanding = maxInFlight * 4,
-    private readonly minPerKey = Math.min(4, perKey),
+    private readonly maxOutstanding = maxInFlight * ADMITTED_PER_SLOT,
+    private readonly minPerKey = Math.min(MIN_CAP_PER_WEBHOOK, perKey),
     /** What one slot of a stalled or failing webhook is assumed to take (the attempt timeout). */
     private readonly stalledSlotMs = 10_000,
   ) {
@@ -118,8 +121,9 @@ export class ConcurrencyGate {
   }
 
   /**
-   * An attempt to this webhook has run past 2 s without an answer: over its cap, refuse at once
-   * instead of queueing. The cap itself stays (slowness alone never lowers it); an answer clears this.
+   * An attempt to this webhook has run past STALLED_ATTEMPT_MS without an answer (the deliverer's
+   * timer): over its cap, refuse at once instead of queueing. The cap itself stays (slowness alone
+   * never lowers it); an answer clears this.
    */
   markStalled(key: string): void {
     this.failing.add(key);
@@ -149,8 +153,8 @@ export class ConcurrencyGate {
   /**
    * How long to park an attempt refused for this webhook: one slot's worth of its time (recent
    * attempt duration / cap; the whole timeout while it is stalled or failing, so that a hanging
-   * webhook's backlog is spread out at once instead of cycling through the 1 s tier until its first
-   * timeout is measured) after the attempts already parked. At least `minMs`. Only a first park
+   * webhook's backlog is spread out at once instead of cycling through the shortest tier until its
+   * first timeout is measured) after the attempts already parked. At least `minMs`. Only a first park
    * books a slot (`book`); a job parked again keeps its place and waits out the booked time, so
    * re-parks do not push everyone's bookings further out.
    */

@@ -7,9 +7,7 @@ import { Topics } from '../kafka/topics.js';
 import { PrismaService } from '../prisma/prisma.service.js';
 import { parseDeliveryJob, type DeliveryJob } from '../contracts/delivery-job.js';
 import { requeue } from './requeue.js';
-
-/** How long reading the whole dead-letter topic may take before the command gives up. */
-const READ_TIMEOUT_MS = 120_000;
+import { DLQ_READ_TIMEOUT_MS } from './tuning.js';
 
 /** One entry of the dead-letter topic. */
 export interface DeadLetter {
@@ -116,7 +114,7 @@ export class DeadLetters {
       await consumer.subscribe({ topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
-        const timer = setTimeout(() => reject(new Error(`reading ${topic} took over ${READ_TIMEOUT_MS / 1000} s; is Kafka reachable?`)), READ_TIMEOUT_MS);
+        const timer = setTimeout(() => reject(new Error(`reading ${topic} took over ${DLQ_READ_TIMEOUT_MS / 1000} s; is Kafka reachable?`)), DLQ_READ_TIMEOUT_MS);
         timer.unref();
         void consumer.run({
           autoCommit: false,

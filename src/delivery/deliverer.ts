@@ -12,26 +12,13 @@ import type { FailureClass } from '../contracts/failure.js';
 import { sendToDlq } from './dead-letter-writer.js';
 import { deliveryHeaders } from './delivery-headers.js';
 import { HttpSender } from './http-sender.js';
+import { ADMITTED_PER_SLOT, MAX_UNREACHABLE_PARKS, MIN_CAP_PER_WEBHOOK, STALLED_ATTEMPT_MS } from './tuning.js';
 import { decideAfterAttempt, lowersCapacity, mayPark, parkIn, SATURATED, type AttemptDecision, type AttemptResult } from './attempt-decision.js';
 
 export { USER_AGENT } from './delivery-headers.js';
 
 /** The `outcome` label of rift_deliveries_total for each attempt's next step (`none`: test sends, not counted here). */
 const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered', none: 'test' };
-
-/**
- * An attempt with no answer after this long marks its webhook stalled: over its cap, further attempts
- * are parked at once instead of waiting in memory (where they hold admission slots). Measured: without
- * it, 10% of webhooks hanging until the 10 s timeout cut healthy throughput to 0.72x (quick bench).
- */
-const STALLED_ATTEMPT_MS = 2_000;
-
-/**
- * Parks of an attempt to an unreachable webhook (timeouts, refused connections) before the wait counts
- * as a failed attempt: the long saturation wait is for endpoints that answer, and a hanging one's
- * backlog should walk its retry schedule, not cycle through the tiers for an hour.
- */
-const MAX_UNREACHABLE_PARKS = 5;
 
 /**
  * Makes one attempt of a delivery and hands the outcome on: done on a 2xx, else the job goes to the
@@ -54,7 +41,7 @@ export class Deliverer {
   ) {
     const d = config.delivery;
     this.maxSaturationWaitMs = d.maxSaturationWaitMs;
-    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs, d.maxInFlight * 4, Math.min(4, d.maxInFlightPerWebhook), d.timeoutMs);
+    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs, d.maxInFlight * ADMITTED_PER_SLOT, Math.min(MIN_CAP_PER_WEBHOOK, d.maxInFlightPerWebhook), d.timeoutMs);
     metrics.trackInFlight(() => this.gate.inFlight());
   }
 

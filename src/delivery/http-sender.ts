@@ -6,6 +6,7 @@ import { hostResolver } from '../common/host-resolver.js';
 import { isUnsafeLiteral, refuseNonPublic, UnsafeTargetError } from '../common/network-policy.js';
 import { systemFailure, type FailureClass } from '../contracts/failure.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { RESPONSE_CAP_BYTES, RESPONSE_KEEP_BYTES } from './tuning.js';
 
 export interface SendResult {
   ok: boolean;
@@ -19,15 +20,9 @@ export interface SendResult {
   body?: Buffer;
 }
 
-/** How much of the response body is kept for the caller (the test-send answer shows it). */
-const RESPONSE_KEEP_BYTES = 1024;
-
-/** How much of a response body is read (then the socket is released). */
-const RESPONSE_CAP_BYTES = 4096;
-
 /**
  * The HTTPS client of the dispatcher: one axios instance, kept lean (no transforms, no
- * decompression, streamed response read up to 4 KiB), keep-alive agents, no redirects followed.
+ * decompression, streamed response read up to RESPONSE_CAP_BYTES), keep-alive agents, no redirects followed.
  *
  * Hosts are resolved by HostResolver (c-ares with a per-query timeout and a small cache, off the
  * shared libuv pool; /etc/hosts honoured). Unless WEBHOOK_ALLOW_PRIVATE_NETWORKS, the lookup refuses
@@ -115,7 +110,7 @@ function drain(stream: Readable, cap: number): Promise<Buffer> {
 }
 
 /** The failure class of a request that got no answer (contracts/failure.ts). */
-export function classify(err: unknown, signal: AbortSignal): FailureClass {
+function classify(err: unknown, signal: AbortSignal): FailureClass {
   if (signal.aborted) return 'timeout';
   const e = err as { code?: string; cause?: { code?: string }; message?: string };
   if (e instanceof UnsafeTargetError || e.cause instanceof UnsafeTargetError) return 'unsafe_target';

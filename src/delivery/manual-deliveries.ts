@@ -12,7 +12,10 @@ import { type EventType } from '../contracts/event-types.js';
 /**
  * A manual delivery with no outcome in the attempt log after this long no longer blocks another
  * request (nor counts its recovery as running): its job was lost or dropped. One hour is far past
- * the default schedule (31 s of delays, plus up to 5 deferrals per attempt).
+ * the default schedule (31 s of delays, plus jitter) and an unreachable webhook's parks
+ * (MAX_UNREACHABLE_PARKS per attempt). A delivery parked for a saturated webhook may wait up to
+ * WEBHOOK_MAX_SATURATION_WAIT_MS per attempt (one hour by default) and so can outlive this horizon;
+ * a repeated request for it is then accepted (a duplicate delivery, as at least once allows).
  */
 export const PENDING_HORIZON_MS = 3_600_000;
 

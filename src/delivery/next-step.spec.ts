@@ -1,5 +1,6 @@
 import type { RetryTier } from '../kafka/topics.js';
-import { JITTER_SHARE, MAX_RETRY_AFTER_MS, nextStep, parseRetryAfter } from './next-step.js';
+import { nextStep, parseRetryAfter } from './next-step.js';
+import { JITTER_SHARE, MAX_RETRY_AFTER_MS } from './tuning.js';
 
 const tier = (attempt: number, seconds: number): RetryTier => ({ attempt, delayMs: seconds * 1000, label: `${seconds}s`, topic: `p.webhooks.retry.${seconds}s` });
 /** The default schedule 0,1,5,25: tiers make attempts 2, 3 and 4. */

@@ -1,10 +1,5 @@
 import type { RetryTier } from '../kafka/topics.js';
-
-/** Retry-After values above this (one day) are taken for a mistake and ignored: the schedule applies. */
-export const MAX_RETRY_AFTER_MS = 86_400_000;
-
-/** Jitter added to retries: up to this share of the delay, never subtracted (never earlier than the schedule). */
-export const JITTER_SHARE = 0.1;
+import { JITTER_SHARE, MAX_RETRY_AFTER_MS } from './tuning.js';
 
 /** Statuses whose Retry-After is honoured (RFC 9110: 429 Too Many Requests, 503 Service Unavailable). */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);

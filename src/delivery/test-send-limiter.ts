@@ -1,5 +1,4 @@
-/** The window of WEBHOOK_TEST_SENDS_PER_MINUTE. */
-const WINDOW_MS = 60_000;
+import { TEST_SEND_PRUNE_AT, TEST_SEND_WINDOW_MS } from './tuning.js';
 
 /**
  * A sliding one-minute window per webhook, in the API process's memory: at most `perMinute` test
@@ -13,18 +12,18 @@ export class TestSendLimiter {
 
   /** Takes a slot: 0 when allowed, else the seconds until one frees (for Retry-After). */
   take(webhookId: string, now = Date.now()): number {
-    const recent = (this.sent.get(webhookId) ?? []).filter((t) => t > now - WINDOW_MS);
+    const recent = (this.sent.get(webhookId) ?? []).filter((t) => t > now - TEST_SEND_WINDOW_MS);
     if (recent.length >= this.perMinute) {
       this.sent.set(webhookId, recent);
-      return Math.max(1, Math.ceil((recent[0]! + WINDOW_MS - now) / 1000));
+      return Math.max(1, Math.ceil((recent[0]! + TEST_SEND_WINDOW_MS - now) / 1000));
     }
     recent.push(now);
     this.sent.set(webhookId, recent);
-    if (this.sent.size > 10_000) this.prune(now);
+    if (this.sent.size > TEST_SEND_PRUNE_AT) this.prune(now);
     return 0;
   }
 
   private prune(now: number): void {
-    for (const [id, times] of this.sent) if (times.every((t) => t <= now - WINDOW_MS)) this.sent.delete(id);
+    for (const [id, times] of this.sent) if (times.every((t) => t <= now - TEST_SEND_WINDOW_MS)) this.sent.delete(id);
   }
 }

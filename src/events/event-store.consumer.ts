@@ -16,7 +16,7 @@ const LINGER_MS = 10;
 
 /**
  * Consumer group `<prefix>-event-store`, separate from the dispatcher: persists every valid input
- * event. Messages are gathered for a few milliseconds (up to 1,000) and written by one statement;
+ * event. Messages are gathered for up to LINGER_MS (at most MAX_BATCH) and written by one statement;
  * their offsets become committable only after that statement commits. Invalid messages are skipped
  * here (the dispatcher sets them aside with the reason).
  */

@@ -15,7 +15,7 @@ export const MAX_RANGE_MS = 7 * 86_400_000;
 export const MAX_RECOVER_EVENTS = 50_000;
 /**
  * An event stored this recently with no attempt to the webhook yet is taken as in flight (its first
- * attempt may still be running: 10 s timeout, or waiting behind a busy dispatcher).
+ * attempt may still be running: up to WEBHOOK_TIMEOUT_MS, or waiting behind a busy dispatcher).
  */
 export const IN_FLIGHT_GRACE_MS = 120_000;
 

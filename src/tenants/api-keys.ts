@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'rl_live_';
-/** rl_live_ + 43 base64url characters (32 random bytes). */
+/** What is accepted as a key: rl_live_ + 32 to 128 base64url characters (generated keys have 43: 32 random bytes). */
 export const API_KEY_FORMAT = /^rl_live_[A-Za-z0-9_-]{32,128}$/;
 /** How much of a key is kept in clear, to name it in listings and `rift key revoke`. */
 export const KEY_PREFIX_LENGTH = 16;

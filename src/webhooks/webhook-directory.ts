@@ -30,10 +30,10 @@ interface Entry {
 const STALE_IF_ERROR_MS = 60_000;
 
 /**
- * The dispatcher's view of tenants and their webhooks, cached for WEBHOOK_CACHE_TTL_MS (2 s by
- * default). That TTL is how a delete, a PATCH or a rotated secret reaches every dispatcher: within
- * one TTL, with no extra moving part. Loads for many tenants at once share one query, and
- * concurrent lookups of one tenant share one load.
+ * The dispatcher's view of tenants and their webhooks, cached for WEBHOOK_CACHE_TTL_MS. That TTL
+ * is how a delete, a PATCH or a rotated secret reaches every dispatcher: within one TTL, with no
+ * extra moving part. Loads for many tenants at once share one query, and concurrent lookups of
+ * one tenant share one load.
  */
 @Injectable()
 export class WebhookDirectory {
