@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/config.js';
-import { USER_AGENT } from '../src/delivery/deliverer.js';
+import { USER_AGENT } from '../src/delivery/delivery-headers.js';
 import { HttpSender } from '../src/delivery/http-sender.js';
 import { sign } from '../src/delivery/signature.js';
 import { buildPayload } from '../src/events/event-schema.js';

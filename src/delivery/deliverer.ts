@@ -15,7 +15,6 @@ import { HttpSender } from './http-sender.js';
 import { ADMITTED_PER_SLOT, MAX_UNREACHABLE_PARKS, MIN_CAP_PER_WEBHOOK, STALLED_ATTEMPT_MS } from './tuning.js';
 import { decideAfterAttempt, lowersCapacity, mayPark, parkIn, SATURATED, type AttemptDecision, type AttemptResult } from './attempt-decision.js';
 
-export { USER_AGENT } from './delivery-headers.js';
 
 /** The `outcome` label of rift_deliveries_total for each attempt's next step (`none`: test sends, not counted here). */
 const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered', none: 'test' };
