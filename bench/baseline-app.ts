@@ -23,7 +23,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function deliver(type: string, data: Record<string, unknown>): Promise<void> {
   const { rows } = await db.query<{ id: string; url: string; secret_ciphertext: string }>(
-    'SELECT id, url, secret_ciphertext FROM webhooks WHERE tenant_id = $1 AND $2 = ANY(events)', [data.tenant_id, type]);
+    'SELECT id, url, secret_ciphertext FROM webhooks WHERE tenant_id = $1 AND $2 = ANY(events)',
+    [data.tenant_id, type],
+  );
   for (const w of rows) {
     const body = JSON.stringify({ event: type, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), data });
     const signature = createHmac('sha256', box.open(w.secret_ciphertext, w.id)).update(body).digest('hex');
@@ -41,9 +43,15 @@ async function deliver(type: string, data: Record<string, unknown>): Promise<voi
 
 @Controller()
 class WebhookController {
-  @EventPattern(`${P}.events.click`) click(@Payload() data: Payload_) { return deliver('click', data); }
-  @EventPattern(`${P}.events.attribution`) attribution(@Payload() data: Payload_) { return deliver('attribution', data); }
-  @EventPattern(`${P}.events.conversion`) conversion(@Payload() data: Payload_) { return deliver('conversion', data); }
+  @EventPattern(`${P}.events.click`) click(@Payload() data: Payload_) {
+    return deliver('click', data);
+  }
+  @EventPattern(`${P}.events.attribution`) attribution(@Payload() data: Payload_) {
+    return deliver('attribution', data);
+  }
+  @EventPattern(`${P}.events.conversion`) conversion(@Payload() data: Payload_) {
+    return deliver('conversion', data);
+  }
 }
 
 @Module({ controllers: [WebhookController] })

@@ -36,7 +36,16 @@ export async function baselineScenario(quick: boolean, ctx: BenchContext): Promi
     return {
       name: 'baseline',
       title: `Baseline: a NestJS @EventPattern handler awaiting each delivery in turn (in-process sleep retries), ${windowS} s window`,
-      rows: [{ deliveries: s.count, deliveries_per_s: rate, pipeline_per_s: pipeline ?? '', pipeline_vs_baseline: ratio, target: 'pipeline >= 5x', met: typeof ratio === 'number' ? ratio >= 5 : '' }],
+      rows: [
+        {
+          deliveries: s.count,
+          deliveries_per_s: rate,
+          pipeline_per_s: pipeline ?? '',
+          pipeline_vs_baseline: ratio,
+          target: 'pipeline >= 5x',
+          met: typeof ratio === 'number' ? ratio >= 5 : '',
+        },
+      ],
     };
   } finally {
     baseline?.kill('SIGKILL');

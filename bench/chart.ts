@@ -27,10 +27,16 @@ export function latencyChartSvg(series: { label: string; color: string; latencie
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${title}</text>`,
   ];
   for (let d = lo; d <= hi; d *= 10) {
-    out.push(`<line x1="${x(d)}" y1="${y(0)}" x2="${x(d)}" y2="${y(1)}" stroke="#ddd"/>`, `<text x="${x(d)}" y="${H - M.b + 16}" text-anchor="middle">${d >= 1000 ? `${d / 1000} s` : `${d} ms`}</text>`);
+    out.push(
+      `<line x1="${x(d)}" y1="${y(0)}" x2="${x(d)}" y2="${y(1)}" stroke="#ddd"/>`,
+      `<text x="${x(d)}" y="${H - M.b + 16}" text-anchor="middle">${d >= 1000 ? `${d / 1000} s` : `${d} ms`}</text>`,
+    );
   }
   for (const q of [0, 0.5, 0.9, 0.99, 1]) {
-    out.push(`<line x1="${M.l}" y1="${y(q)}" x2="${W - M.r}" y2="${y(q)}" stroke="#eee"/>`, `<text x="${M.l - 6}" y="${y(q) + 4}" text-anchor="end">${Math.round(q * 100)}%</text>`);
+    out.push(
+      `<line x1="${M.l}" y1="${y(q)}" x2="${W - M.r}" y2="${y(q)}" stroke="#eee"/>`,
+      `<text x="${M.l - 6}" y="${y(q) + 4}" text-anchor="end">${Math.round(q * 100)}%</text>`,
+    );
   }
   out.push(`<text x="${W / 2}" y="${H - 12}" text-anchor="middle">end-to-end latency, publish to receiver (log scale)</text>`);
   series.forEach((s, i) => {
@@ -40,7 +46,10 @@ export function latencyChartSvg(series: { label: string; color: string; latencie
     for (let k = 0; k < sorted.length; k += step) pts.push(`${x(sorted[k]!).toFixed(1)},${y((k + 1) / sorted.length).toFixed(1)}`);
     if (sorted.length) pts.push(`${x(sorted.at(-1)!).toFixed(1)},${y(1).toFixed(1)}`);
     out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.join(' ')}"/>`);
-    out.push(`<rect x="${M.l + 10}" y="${M.t + 8 + i * 18}" width="12" height="3" fill="${s.color}"/>`, `<text x="${M.l + 28}" y="${M.t + 13 + i * 18}">${s.label} (n=${sorted.length.toLocaleString('en')})</text>`);
+    out.push(
+      `<rect x="${M.l + 10}" y="${M.t + 8 + i * 18}" width="12" height="3" fill="${s.color}"/>`,
+      `<text x="${M.l + 28}" y="${M.t + 13 + i * 18}">${s.label} (n=${sorted.length.toLocaleString('en')})</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('\n');

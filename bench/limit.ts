@@ -30,11 +30,23 @@ async function loop(port: number, deliveries: number): Promise<{ ok: number; fai
     for (let i = next++; i < deliveries; i = next++) {
       const w = webhooks[i % webhooks.length]!;
       const id = randomBytes(12).toString('hex');
-      const data = { event_id: id, tenant_id: id, link_id: `link-${i % 50}`, timestamp: new Date().toISOString(), platform: 'ios', user_agent: 'Mozilla/5.0', referer: 'https://twitter.com' };
+      const data = {
+        event_id: id,
+        tenant_id: id,
+        link_id: `link-${i % 50}`,
+        timestamp: new Date().toISOString(),
+        platform: 'ios',
+        user_agent: 'Mozilla/5.0',
+        referer: 'https://twitter.com',
+      };
       const body = Buffer.from(buildPayload('click', data as unknown as EventData, id, new Date()), 'utf8');
       const r = await http.post(w.url, body, {
-        'Content-Type': 'application/json', 'User-Agent': USER_AGENT, 'X-Rift-Signature': sign(body, w.key),
-        'X-Rift-Event': 'click', 'X-Rift-Event-Id': id, 'X-Rift-Attempt': '1',
+        'Content-Type': 'application/json',
+        'User-Agent': USER_AGENT,
+        'X-Rift-Signature': sign(body, w.key),
+        'X-Rift-Event': 'click',
+        'X-Rift-Event-Id': id,
+        'X-Rift-Attempt': '1',
       });
       if (r.ok) ok++;
       else errors[r.error ?? 'unknown'] = (errors[r.error ?? 'unknown'] ?? 0) + 1;
@@ -55,8 +67,14 @@ export async function limitScenario(quick: boolean, ctx: BenchContext): Promise<
   const deliveries = quick ? 10_000 : 100_000;
   const receiver = await startReceiver();
   const env = baseEnv({});
-  const child = fork(fileURLToPath(import.meta.url), ['--worker', String(receiver.port), String(deliveries)], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const r = await new Promise<{ ok: number; failed: number; seconds: number; errors: Record<string, number> }>((resolve) => child.once('message', resolve as never));
+  const child = fork(fileURLToPath(import.meta.url), ['--worker', String(receiver.port), String(deliveries)], {
+    env,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const r = await new Promise<{ ok: number; failed: number; seconds: number; errors: Record<string, number> }>((resolve) =>
+    child.once('message', resolve as never),
+  );
   const s = await receiver.stats();
   await receiver.stop();
   const rate = Math.round(s.count / r.seconds);
@@ -66,7 +84,18 @@ export async function limitScenario(quick: boolean, ctx: BenchContext): Promise<
   return {
     name: 'limit',
     title: `The limit: ${deliveries.toLocaleString('en')} signed POSTs by a plain loop of the same client (HttpSender), ${loadConfig(env).delivery.maxInFlight} in flight, no Kafka`,
-    rows: [{ deliveries: s.count, failed: r.failed, seconds: Math.round(r.seconds * 10) / 10, deliveries_per_s: rate, pipeline_per_s: pipeline ?? '', pipeline_vs_limit: ratio, target: 'pipeline >= 0.7x', met: typeof ratio === 'number' ? ratio >= 0.7 : '' }],
+    rows: [
+      {
+        deliveries: s.count,
+        failed: r.failed,
+        seconds: Math.round(r.seconds * 10) / 10,
+        deliveries_per_s: rate,
+        pipeline_per_s: pipeline ?? '',
+        pipeline_vs_limit: ratio,
+        target: 'pipeline >= 0.7x',
+        met: typeof ratio === 'number' ? ratio >= 0.7 : '',
+      },
+    ],
     ...(r.failed ? { extra: { errors: r.errors } } : {}),
   };
 }

@@ -22,19 +22,22 @@ async function run(producer: Producer, topic: string, total: number): Promise<nu
       (e) => batch.forEach((b) => b.fail(e)),
     );
   };
-  const send = (value: string) => new Promise<void>((done, fail) => {
-    queue.push({ value, done, fail });
-    if (queue.length >= 500) flush();
-    else timer ??= setTimeout(flush, 2);
-  });
+  const send = (value: string) =>
+    new Promise<void>((done, fail) => {
+      queue.push({ value, done, fail });
+      if (queue.length >= 500) flush();
+      else timer ??= setTimeout(flush, 2);
+    });
   let sent = 0;
   const started = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: 256 }, async () => {
-    while (sent < total) {
-      sent++;
-      await send(JSON.stringify({ id: randomBytes(12).toString('hex'), outcome: 'succeeded', duration_ms: 12, at: new Date().toISOString() }));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 256 }, async () => {
+      while (sent < total) {
+        sent++;
+        await send(JSON.stringify({ id: randomBytes(12).toString('hex'), outcome: 'succeeded', duration_ms: 12, at: new Date().toISOString() }));
+      }
+    }),
+  );
   return Math.round(total / (Number(process.hrtime.bigint() - started) / 1e9));
 }
 

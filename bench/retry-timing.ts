@@ -50,12 +50,24 @@ export async function retryTimingScenario(quick: boolean): Promise<ScenarioResul
       const j = percentiles(jitter[i + 1]!);
       const min = l.length ? Math.min(...l) : 0;
       return {
-        tier: `${delay}s`, attempts: l.length, min_late_ms: min, p50_late_ms: p.p50, p99_late_ms: p.p99, max_late_ms: p.max,
-        jitter_p50_ms: j.p50, jitter_max_ms: j.max, jitter_max_share: Math.round((j.max / (delay * 1000)) * 1000) / 1000,
-        target: 'p99 <= 500 ms after its own due time, never early; jitter <= 10 %', met: p.p99 <= 500 && min >= 0 && j.max <= delay * 100,
+        tier: `${delay}s`,
+        attempts: l.length,
+        min_late_ms: min,
+        p50_late_ms: p.p50,
+        p99_late_ms: p.p99,
+        max_late_ms: p.max,
+        jitter_p50_ms: j.p50,
+        jitter_max_ms: j.max,
+        jitter_max_share: Math.round((j.max / (delay * 1000)) * 1000) / 1000,
+        target: 'p99 <= 500 ms after its own due time, never early; jitter <= 10 %',
+        met: p.p99 <= 500 && min >= 0 && j.max <= delay * 100,
       };
     });
-    return { name: 'retry-timing', title: `Retry timing: ${(events * 2).toLocaleString('en')} failing deliveries (${RATE} events/s), schedule ${SCHEDULE.join(',')} s (arrival minus each job's own jittered due time)`, rows };
+    return {
+      name: 'retry-timing',
+      title: `Retry timing: ${(events * 2).toLocaleString('en')} failing deliveries (${RATE} events/s), schedule ${SCHEDULE.join(',')} s (arrival minus each job's own jittered due time)`,
+      rows,
+    };
   } finally {
     await svc.stop();
     await receiver.stop();

@@ -41,10 +41,14 @@ async function main(): Promise<void> {
   }
   if (ctx.throughput && ctx.isolation) {
     const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', `latency${quick ? '-quick' : ''}.svg`);
-    writeLatencyChart(file, [
-      { label: 'throughput: all webhooks healthy', color: '#1f77b4', latencies: ctx.throughput.latencies },
-      { label: 'isolation: healthy webhooks, 10% hanging', color: '#d62728', latencies: ctx.isolation.latencies },
-    ], `Delivery latency, ${machine()}`);
+    writeLatencyChart(
+      file,
+      [
+        { label: 'throughput: all webhooks healthy', color: '#1f77b4', latencies: ctx.throughput.latencies },
+        { label: 'isolation: healthy webhooks, 10% hanging', color: '#d62728', latencies: ctx.isolation.latencies },
+      ],
+      `Delivery latency, ${machine()}`,
+    );
     process.stdout.write(`written ${file}\n`);
   }
   if (failed) process.stdout.write('\nsome targets were missed (see "met" above)\n');

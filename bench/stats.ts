@@ -11,7 +11,6 @@ import { createTenant } from '../test/support/fixtures.js';
 import { baseEnv, ServiceProcess } from '../test/support/service.js';
 import { percentiles, type ScenarioResult } from './util.js';
 
-
 export async function statsScenario(quick: boolean, _ctx?: unknown): Promise<ScenarioResult> {
   const total = quick ? 100_000 : 1_000_000;
   const url = await freshDatabase('rift_bench_stats');
@@ -33,10 +32,15 @@ export async function statsScenario(quick: boolean, _ctx?: unknown): Promise<Sce
       const id = j.toString(16).padStart(24, '0');
       const revenue = type === 'conversion' && j % 20 === 9;
       rows.push({
-        tenantId: tenant.tenant_id, id, type, linkId: 'summer-sale',
+        tenantId: tenant.tenant_id,
+        id,
+        type,
+        linkId: 'summer-sale',
         conversionType: type === 'conversion' ? (revenue ? 'deposit' : 'signup') : null,
-        amountCents: revenue ? 1000 : null, currency: revenue ? (j % 40 === 9 ? 'usd' : 'eur') : null,
-        occurredAt, data: { tenant_id: tenant.tenant_id, link_id: 'summer-sale', timestamp: occurredAt },
+        amountCents: revenue ? 1000 : null,
+        currency: revenue ? (j % 40 === 9 ? 'usd' : 'eur') : null,
+        occurredAt,
+        data: { tenant_id: tenant.tenant_id, link_id: 'summer-sale', timestamp: occurredAt },
       });
     }
     await store.insertBatch(rows);
@@ -57,7 +61,8 @@ export async function statsScenario(quick: boolean, _ctx?: unknown): Promise<Sce
       const r = await fetch(`${svc.url}${path}`, { headers: { authorization: `Bearer ${tenant.api_key}` } });
       const body = (await r.json()) as { clicks: number; attributions: number; conversions: number };
       ms.push(performance.now() - t0);
-      if (i === 0 && path.endsWith('/stats') && body.clicks + body.attributions + body.conversions !== total) throw new Error(`stats counted ${JSON.stringify(body)}, expected ${total}`);
+      if (i === 0 && path.endsWith('/stats') && body.clicks + body.attributions + body.conversions !== total)
+        throw new Error(`stats counted ${JSON.stringify(body)}, expected ${total}`);
     }
     return percentiles(ms.slice(Math.min(5, n - 1)));
   };

@@ -37,7 +37,8 @@ export async function startReceiver(): Promise<Receiver> {
     stats: () => ask('stats'),
     failures: async () => (await ask<{ failures: { event: string; attempt: number; at: number }[] }>('failures')).failures,
     reset: async () => void (await ask('reset')),
-    stop: async () => void (child.send({ cmd: 'stop' }), await new Promise((r) => child.once('exit', r))) };
+    stop: async () => void (child.send({ cmd: 'stop' }), await new Promise((r) => child.once('exit', r))),
+  };
 }
 
 /** CPU seconds (user + system) and peak RSS of a process, from /proc. */
@@ -57,7 +58,11 @@ export async function setupTenants(svc: ServiceProcess, env: NodeJS.ProcessEnv, 
     const t = await tenantsService.createTenant(`bench-${i}`);
     const hang = i < Math.round(tenants * hangShare);
     for (let w = 0; w < 2; w++) {
-      await registerWebhook(svc, t.api_key, `https://localhost:${receiverPort}/${hang ? 'hang' : path}/${t.tenant_id}/${w}`, ['click', 'attribution', 'conversion']);
+      await registerWebhook(svc, t.api_key, `https://localhost:${receiverPort}/${hang ? 'hang' : path}/${t.tenant_id}/${w}`, [
+        'click',
+        'attribution',
+        'conversion',
+      ]);
     }
     out.push({ tenant_id: t.tenant_id, healthy: !hang });
   }
@@ -84,9 +89,12 @@ export async function publishEvents(prefix: string, tenants: { tenant_id: string
       const t = tenants[j % tenants.length]!;
       const type = types[j % 3]!;
       const base = { event_id: randomBytes(12).toString('hex'), tenant_id: t.tenant_id, link_id: `link-${j % 50}`, timestamp: new Date().toISOString() };
-      const data = type === 'click' ? { ...base, platform: 'ios', user_agent: 'Mozilla/5.0', referer: 'https://twitter.com' }
-        : type === 'attribution' ? { ...base, install_id: `device-${j}`, app_version: '1.2.0' }
-        : { ...base, conversion_type: 'deposit', user_id: `usr_${j}`, amount_cents: 1000, currency: 'usd' };
+      const data =
+        type === 'click'
+          ? { ...base, platform: 'ios', user_agent: 'Mozilla/5.0', referer: 'https://twitter.com' }
+          : type === 'attribution'
+            ? { ...base, install_id: `device-${j}`, app_version: '1.2.0' }
+            : { ...base, conversion_type: 'deposit', user_id: `usr_${j}`, amount_cents: 1000, currency: 'usd' };
       const topic = `${prefix}.events.${type}`;
       if (!byTopic.has(topic)) byTopic.set(topic, []);
       byTopic.get(topic)!.push({ key: t.tenant_id, value: JSON.stringify(data) });
@@ -139,8 +147,14 @@ export async function runDeliveries(opts: { events: number; hangShare?: number; 
     const after = procUsage(svc.pid!);
     const seconds = Math.max(0.001, ((s.last || Date.now()) - started) / 1000);
     return {
-      events: opts.events, expected, delivered: s.count, seconds: Math.round(seconds * 10) / 10, rate: Math.round(s.count / seconds), latencies: s.latencies,
-      cpuSeconds: Math.round((after.cpuSeconds - before.cpuSeconds) * 10) / 10, peakRssMb: after.peakRssMb,
+      events: opts.events,
+      expected,
+      delivered: s.count,
+      seconds: Math.round(seconds * 10) / 10,
+      rate: Math.round(s.count / seconds),
+      latencies: s.latencies,
+      cpuSeconds: Math.round((after.cpuSeconds - before.cpuSeconds) * 10) / 10,
+      peakRssMb: after.peakRssMb,
     };
   } finally {
     await Promise.all([svc.stop(), apiSvc.stop()]);
@@ -156,12 +170,20 @@ export async function throughputScenario(quick: boolean, ctx: BenchContext): Pro
   return {
     name: 'throughput',
     title: `Throughput: 100 tenants x 2 webhooks, ${events.toLocaleString('en')} events at full speed (${run.expected.toLocaleString('en')} deliveries)`,
-    rows: [{
-      deliveries: run.delivered, seconds: run.seconds, deliveries_per_s: run.rate,
-      p50_ms: lat.p50, p95_ms: lat.p95, p99_ms: lat.p99,
-      dispatcher_cpu_s: run.cpuSeconds, dispatcher_peak_rss_mb: run.peakRssMb,
-      target: '>= 2,000/s, RSS <= 400 MB', met: run.rate >= 2000 && run.peakRssMb <= 400 && run.delivered === run.expected,
-    }],
+    rows: [
+      {
+        deliveries: run.delivered,
+        seconds: run.seconds,
+        deliveries_per_s: run.rate,
+        p50_ms: lat.p50,
+        p95_ms: lat.p95,
+        p99_ms: lat.p99,
+        dispatcher_cpu_s: run.cpuSeconds,
+        dispatcher_peak_rss_mb: run.peakRssMb,
+        target: '>= 2,000/s, RSS <= 400 MB',
+        met: run.rate >= 2000 && run.peakRssMb <= 400 && run.delivered === run.expected,
+      },
+    ],
   };
 }
 
@@ -178,10 +200,27 @@ export async function isolationScenario(quick: boolean, ctx: BenchContext): Prom
     name: 'isolation',
     title: `Isolation: as throughput, with 10% of webhooks hanging until the 10 s timeout (healthy webhooks measured)`,
     rows: [
-      { run: 'throughput (all healthy)', deliveries: base.delivered, deliveries_per_s: base.rate, p50_ms: b.p50, p99_ms: b.p99, rate_vs_throughput: 1, p99_vs_throughput: 1, target: '', met: '' },
       {
-        run: '10% hanging', deliveries: run.delivered, deliveries_per_s: run.rate, p50_ms: l.p50, p99_ms: l.p99, rate_vs_throughput: rateRatio, p99_vs_throughput: p99Ratio,
-        target: 'rate >= 0.8x, p99 <= 2x', met: rateRatio >= 0.8 && p99Ratio <= 2 && run.delivered === run.expected,
+        run: 'throughput (all healthy)',
+        deliveries: base.delivered,
+        deliveries_per_s: base.rate,
+        p50_ms: b.p50,
+        p99_ms: b.p99,
+        rate_vs_throughput: 1,
+        p99_vs_throughput: 1,
+        target: '',
+        met: '',
+      },
+      {
+        run: '10% hanging',
+        deliveries: run.delivered,
+        deliveries_per_s: run.rate,
+        p50_ms: l.p50,
+        p99_ms: l.p99,
+        rate_vs_throughput: rateRatio,
+        p99_vs_throughput: p99Ratio,
+        target: 'rate >= 0.8x, p99 <= 2x',
+        met: rateRatio >= 0.8 && p99Ratio <= 2 && run.delivered === run.expected,
       },
     ],
   };
@@ -194,6 +233,17 @@ export async function latencyScenario(quick: boolean): Promise<ScenarioResult> {
   return {
     name: 'latency',
     title: `Latency at an offered 500 events/s for ${seconds} s (1,000 deliveries/s), publish to receiver`,
-    rows: [{ deliveries: run.delivered, deliveries_per_s: run.rate, p50_ms: lat.p50, p95_ms: lat.p95, p99_ms: lat.p99, max_ms: lat.max, target: 'p99 <= 250 ms', met: lat.p99 <= 250 && run.delivered === run.expected }],
+    rows: [
+      {
+        deliveries: run.delivered,
+        deliveries_per_s: run.rate,
+        p50_ms: lat.p50,
+        p95_ms: lat.p95,
+        p99_ms: lat.p99,
+        max_ms: lat.max,
+        target: 'p99 <= 250 ms',
+        met: lat.p99 <= 250 && run.delivered === run.expected,
+      },
+    ],
   };
 }

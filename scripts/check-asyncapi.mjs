@@ -16,4 +16,6 @@ if (!document || errors.length > 0) {
   console.error(`${file}: ${errors.length} error(s)`);
   process.exit(1);
 }
-console.log(`${file}: valid AsyncAPI ${document.version()}, ${document.channels().length} channels, ${document.operations().length} operations, ${diagnostics.length - errors.length} non-error diagnostic(s)`);
+console.log(
+  `${file}: valid AsyncAPI ${document.version()}, ${document.channels().length} channels, ${document.operations().length} operations, ${diagnostics.length - errors.length} non-error diagnostic(s)`,
+);

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     const failing = await registerWebhook(svc, tenant.api_key, receiver.url('/failing'), ['conversion']);
     const whsec = (ok as unknown as { standard_webhooks_secret: string }).standard_webhooks_secret;
     say(`\nPOST /v1/webhooks -> 201 ${JSON.stringify({ ...ok, secret: `${ok.secret.slice(0, 8)}...`, standard_webhooks_secret: `${whsec.slice(0, 14)}...` })}`);
-    say(`POST /v1/webhooks -> 201 ${JSON.stringify({ ...failing, secret: `${failing.secret.slice(0, 8)}...` })}  ${c.yellow}(this receiver answers 503)${c.off}`);
+    say(
+      `POST /v1/webhooks -> 201 ${JSON.stringify({ ...failing, secret: `${failing.secret.slice(0, 8)}...` })}  ${c.yellow}(this receiver answers 503)${c.off}`,
+    );
     const list = await api(svc, tenant.api_key, 'GET', '/v1/webhooks');
     say(`GET /v1/webhooks -> ${list.status}, ${list.body.length} webhooks, secret field present: ${JSON.stringify(list.body).includes('"secret"')}`);
 
@@ -70,50 +72,82 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     await publish(['click', '--user-agent', 'Mozilla/5.0 ...', '--referer', 'https://twitter.com', '--platform', 'ios']);
     await publish(['attribution', '--install-id', 'device-uuid-123', '--app-version', '1.2.0']);
-    const conversionId = await publish(['conversion', '--conversion-type', 'deposit', '--user-id', 'usr_abc123', '--amount-cents', '10000', '--currency', 'usd', '--metadata', '{"tx_hash":"0xabc..."}']);
+    const conversionId = await publish([
+      'conversion',
+      '--conversion-type',
+      'deposit',
+      '--user-id',
+      'usr_abc123',
+      '--amount-cents',
+      '10000',
+      '--currency',
+      'usd',
+      '--metadata',
+      '{"tx_hash":"0xabc..."}',
+    ]);
 
     say(`\n${c.bold}Deliveries to ${receiver.url('/rift-webhook')}${c.off}`);
     const shown = new Set<ReceivedRequest>();
     const show = (r: ReceivedRequest, secret: string) => {
       const valid = verifyWebhook(r.body, r.headers['x-rift-signature'] as string, secret);
       const standard = verifyStandard(r, whsec);
-      say(`${valid ? c.green : c.red}${valid ? 'X-Rift-Signature verified (docs\' Node code)' : 'BAD X-Rift-Signature'}${c.off}  ${standard ? c.green : c.red}${standard ? 'webhook-signature verified (standardwebhooks)' : 'BAD webhook-signature'}${c.off}  +${r.at - t0} ms  X-Rift-Event: ${r.headers['x-rift-event']}  X-Rift-Event-Id: ${r.headers['x-rift-event-id']}`);
-      say(`  ${c.dim}webhook-id: ${r.headers['webhook-id']}  webhook-timestamp: ${r.headers['webhook-timestamp']}  webhook-signature: ${r.headers['webhook-signature']}${c.off}`);
+      say(
+        `${valid ? c.green : c.red}${valid ? "X-Rift-Signature verified (docs' Node code)" : 'BAD X-Rift-Signature'}${c.off}  ${standard ? c.green : c.red}${standard ? 'webhook-signature verified (standardwebhooks)' : 'BAD webhook-signature'}${c.off}  +${r.at - t0} ms  X-Rift-Event: ${r.headers['x-rift-event']}  X-Rift-Event-Id: ${r.headers['x-rift-event-id']}`,
+      );
+      say(
+        `  ${c.dim}webhook-id: ${r.headers['webhook-id']}  webhook-timestamp: ${r.headers['webhook-timestamp']}  webhook-signature: ${r.headers['webhook-signature']}${c.off}`,
+      );
       say(`  ${c.dim}${r.body.toString()}${c.off}`);
       if (!valid || !standard) process.exitCode = 1;
     };
-    await waitFor(() => {
-      for (const r of receiver.on('/rift-webhook')) {
-        if (shown.has(r)) continue;
-        shown.add(r);
-        show(r, ok.secret);
-      }
-      return shown.size >= 3;
-    }, { timeoutMs: 30_000, what: 'three deliveries' });
+    await waitFor(
+      () => {
+        for (const r of receiver.on('/rift-webhook')) {
+          if (shown.has(r)) continue;
+          shown.add(r);
+          show(r, ok.secret);
+        }
+        return shown.size >= 3;
+      },
+      { timeoutMs: 30_000, what: 'three deliveries' },
+    );
 
     say(`\n${c.bold}A failing endpoint walks through the tiers (${receiver.url('/failing')} answers 503)${c.off}`);
     const seen = new Set<ReceivedRequest>();
-    await waitFor(() => {
-      for (const r of receiver.on('/failing')) {
-        if (seen.has(r)) continue;
-        seen.add(r);
-        const first = receiver.on('/failing')[0]!.at;
-        say(`attempt ${r.headers['x-rift-attempt']}  +${((r.at - first) / 1000).toFixed(2)} s after the first  -> 503  (signature valid: ${verifyWebhook(r.body, r.headers['x-rift-signature'] as string, failing.secret)})`);
-      }
-      return seen.size >= 4;
-    }, { timeoutMs: 120_000, intervalMs: 100, what: 'four attempts' });
+    await waitFor(
+      () => {
+        for (const r of receiver.on('/failing')) {
+          if (seen.has(r)) continue;
+          seen.add(r);
+          const first = receiver.on('/failing')[0]!.at;
+          say(
+            `attempt ${r.headers['x-rift-attempt']}  +${((r.at - first) / 1000).toFixed(2)} s after the first  -> 503  (signature valid: ${verifyWebhook(r.body, r.headers['x-rift-signature'] as string, failing.secret)})`,
+          );
+        }
+        return seen.size >= 4;
+      },
+      { timeoutMs: 120_000, intervalMs: 100, what: 'four attempts' },
+    );
     const dlqTopic = `${env.RIFT_TOPIC_PREFIX}.webhooks.dlq`;
-    const entry = await waitFor(async () => {
-      const msgs = await readTopic(dlqTopic, { settleMs: 300 });
-      return msgs.map((m) => JSON.parse(m.value!.toString())).find((j) => j.event_id === conversionId && j.webhook_id === failing.id);
-    }, { timeoutMs: 30_000, what: 'the DLQ entry' });
-    say(`${c.yellow}dead-lettered on ${dlqTopic}${c.off}: attempts=${entry.attempts} last_error=${entry.last_error} history=${JSON.stringify(entry.history.map((h: { attempt: number; status: number; at: string }) => ({ attempt: h.attempt, status: h.status, at: h.at })))}`);
+    const entry = await waitFor(
+      async () => {
+        const msgs = await readTopic(dlqTopic, { settleMs: 300 });
+        return msgs.map((m) => JSON.parse(m.value!.toString())).find((j) => j.event_id === conversionId && j.webhook_id === failing.id);
+      },
+      { timeoutMs: 30_000, what: 'the DLQ entry' },
+    );
+    say(
+      `${c.yellow}dead-lettered on ${dlqTopic}${c.off}: attempts=${entry.attempts} last_error=${entry.last_error} history=${JSON.stringify(entry.history.map((h: { attempt: number; status: number; at: string }) => ({ attempt: h.attempt, status: h.status, at: h.at })))}`,
+    );
 
     say(`\n${c.bold}The tenant sees why: GET /v1/webhooks/${failing.id}/deliveries${c.off}`);
-    const log = await waitFor(async () => {
-      const r = await api(svc, tenant.api_key, 'GET', `/v1/webhooks/${failing.id}/deliveries`);
-      return r.body.data.length >= 4 ? r.body.data : undefined;
-    }, { timeoutMs: 20_000, what: 'the attempt log' });
+    const log = await waitFor(
+      async () => {
+        const r = await api(svc, tenant.api_key, 'GET', `/v1/webhooks/${failing.id}/deliveries`);
+        return r.body.data.length >= 4 ? r.body.data : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the attempt log' },
+    );
     for (const a of log) say(`  attempt ${a.attempt} (${a.tier})  ${a.outcome}  status ${a.status_code}  ${a.duration_ms} ms  next: ${a.next}`);
 
     say(`\n${c.bold}The endpoint is fixed; an operator replays the dead letter${c.off}`);
@@ -122,15 +156,22 @@ async function main(): Promise<void> {
     say(`$ npm run --silent rift -- dlq list --webhook ${failing.id}\n${listed.stdout.trim()}`);
     const replayed = await riftAsync(['dlq', 'replay', '--webhook', failing.id], env);
     say(`$ npm run --silent rift -- dlq replay --webhook ${failing.id}\n${replayed.stderr.trim()}\n${replayed.stdout.trim()}`);
-    const redelivered = await waitFor(() => receiver.on('/failing').find((r) => r.headers['x-rift-attempt'] === '1' && r !== receiver.on('/failing')[0]), { timeoutMs: 30_000, what: 'the replayed delivery' });
-    say(`${c.green}delivered${c.off} X-Rift-Event-Id: ${redelivered.headers['x-rift-event-id']}  signature valid: ${verifyWebhook(redelivered.body, redelivered.headers['x-rift-signature'] as string, failing.secret)}`);
+    const redelivered = await waitFor(() => receiver.on('/failing').find((r) => r.headers['x-rift-attempt'] === '1' && r !== receiver.on('/failing')[0]), {
+      timeoutMs: 30_000,
+      what: 'the replayed delivery',
+    });
+    say(
+      `${c.green}delivered${c.off} X-Rift-Event-Id: ${redelivered.headers['x-rift-event-id']}  signature valid: ${verifyWebhook(redelivered.body, redelivered.headers['x-rift-signature'] as string, failing.secret)}`,
+    );
 
     say(`\n${c.bold}A test send: POST /v1/webhooks/${ok.id}/test {"event":"conversion"}${c.off}`);
     const test = await api(svc, tenant.api_key, 'POST', `/v1/webhooks/${ok.id}/test`, { event: 'conversion' });
     say(`-> ${test.status} ${JSON.stringify(test.body)}`);
     const testReq = receiver.on('/rift-webhook').at(-1)!;
     say(`receiver got X-Rift-Test: ${testReq.headers['x-rift-test']}, webhook-signature verified (standardwebhooks): ${verifyStandard(testReq, whsec)}`);
-    say(`\n${c.bold}Done.${c.off} 3 events delivered and verified (docs' HMAC and Standard Webhooks); 1 delivery dead-lettered after 4 attempts, then replayed and delivered; 1 test send.`);
+    say(
+      `\n${c.bold}Done.${c.off} 3 events delivered and verified (docs' HMAC and Standard Webhooks); 1 delivery dead-lettered after 4 attempts, then replayed and delivered; 1 test send.`,
+    );
 
     say(`\n${c.bold}Console:${c.off} ${svc.url}/console  (sign in with the demo tenant's API key ${tenant.api_key})`);
     // Interactive runs keep the service up so the console can be tried; scripted runs end here.

@@ -33,11 +33,16 @@ async function attempt() {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no message consumed within 30 s')), 30_000);
-      consumer.run({
-        eachMessage: async ({ message }) => {
-          if (message.value?.toString() === marker) { clearTimeout(timer); resolve(); }
-        },
-      }).catch(reject);
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            if (message.value?.toString() === marker) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
   } finally {
     await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);

@@ -15,12 +15,19 @@ const nodes = JSON.parse(process.env.KAFKA_STATUS_NODES ?? '[]');
 const json = process.env.KAFKA_STATUS_JSON === 'yes';
 const prefix = process.env.KAFKA_STATUS_TOPICS ?? '';
 
-const portOpen = (port) => new Promise((resolve) => {
-  const s = connect({ host: '127.0.0.1', port, timeout: 1000 });
-  s.once('connect', () => { s.destroy(); resolve(true); });
-  s.once('error', () => resolve(false));
-  s.once('timeout', () => { s.destroy(); resolve(false); });
-});
+const portOpen = (port) =>
+  new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port, timeout: 1000 });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
 
 function quorumState(data) {
   try {
@@ -82,7 +89,10 @@ const out = {
 if (json) {
   console.log(JSON.stringify(out, null, 2));
 } else {
-  for (const n of out.nodes) console.log(`node ${n.id}  ${n.up ? 'up  ' : 'down'}  broker 127.0.0.1:${n.port}  controller :${n.controller_port}${n.pid ? `  pid ${n.pid}` : ''}${n.id === controller ? '  (active controller)' : ''}`);
+  for (const n of out.nodes)
+    console.log(
+      `node ${n.id}  ${n.up ? 'up  ' : 'down'}  broker 127.0.0.1:${n.port}  controller :${n.controller_port}${n.pid ? `  pid ${n.pid}` : ''}${n.id === controller ? '  (active controller)' : ''}`,
+    );
   console.log(`active controller: ${controller ?? 'unknown'}; under-replicated partitions: ${underReplicated}; offline: ${leaderless}`);
   for (const t of topics) {
     console.log(t.topic);

@@ -40,14 +40,22 @@ export class AppModule {
         MetricsModule,
         OpsModule.forConfig(config),
         EventsModule,
-        ...(api ? [RateLimitModule, ContractModule, ConsoleModule, TenantsModule, WebhooksModule, EventsApiModule, DeliveriesApiModule, DeliveryApiModule, RecoverApiModule] : []),
+        ...(api
+          ? [
+              RateLimitModule,
+              ContractModule,
+              ConsoleModule,
+              TenantsModule,
+              WebhooksModule,
+              EventsApiModule,
+              DeliveriesApiModule,
+              DeliveryApiModule,
+              RecoverApiModule,
+            ]
+          : []),
         ...(dispatcher ? [DeliveryModule, EventStoreModule, AttemptLogModule] : []),
       ],
-      providers: [
-        TopicsAtBoot,
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_PIPE, useFactory: apiValidationPipe },
-      ],
+      providers: [TopicsAtBoot, { provide: APP_FILTER, useClass: AllExceptionsFilter }, { provide: APP_PIPE, useFactory: apiValidationPipe }],
     };
   }
 }

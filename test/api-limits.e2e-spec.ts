@@ -52,8 +52,13 @@ describe('rate limits, the operator port and the contract document (real service
 
   it('a burst past the limit gets 429s, never a 5xx', async () => {
     const c = createTenant(env, 'burst');
-    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) =>
-      api(limited, c.api_key, i % 2 ? 'GET' : 'POST', '/v1/webhooks', i % 2 ? undefined : { url: 'https://example.com/hook', events: ['click'] }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        api(limited, c.api_key, i % 2 ? 'GET' : 'POST', '/v1/webhooks', i % 2 ? undefined : { url: 'https://example.com/hook', events: ['click'] }).then(
+          (r) => r.status,
+        ),
+      ),
+    );
     expect(statuses.filter((s) => s === 429)).toHaveLength(35);
     expect(statuses.every((s) => s < 500)).toBe(true);
   });
@@ -71,7 +76,9 @@ describe('rate limits, the operator port and the contract document (real service
     expect((await from(limited, '203.0.113.8')).status).toBe(401);
     // A valid key from the blocked address still works: only failures are refused.
     const t = createTenant(env, 'nat');
-    expect((await fetch(`${limited.url}/v1/webhooks`, { headers: { authorization: `Bearer ${t.api_key}`, 'x-forwarded-for': '203.0.113.7' } })).status).toBe(200);
+    expect((await fetch(`${limited.url}/v1/webhooks`, { headers: { authorization: `Bearer ${t.api_key}`, 'x-forwarded-for': '203.0.113.7' } })).status).toBe(
+      200,
+    );
 
     // No trusted proxy: the header is ignored, every request is the socket's address.
     for (const ip of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) expect((await from(plain, ip)).status).toBe(401);

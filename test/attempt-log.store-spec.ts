@@ -19,17 +19,34 @@ describe('AttemptLogStore and DeliveriesService (store tier)', () => {
   let w: string;
 
   const record = (over: Partial<AttemptRecord>): AttemptRecord => ({
-    id: hex24(), tenant_id: t, webhook_id: w, event_id: hex24(), event_type: 'click', attempt: 1, tier: 'first', outcome: 'failed',
-    status_code: 503, error: 'http_503', next: 'retry', duration_ms: 12, at: '2026-03-24T10:00:00.000Z', ...over,
+    id: hex24(),
+    tenant_id: t,
+    webhook_id: w,
+    event_id: hex24(),
+    event_type: 'click',
+    attempt: 1,
+    tier: 'first',
+    outcome: 'failed',
+    status_code: 503,
+    error: 'http_503',
+    next: 'retry',
+    duration_ms: 12,
+    at: '2026-03-24T10:00:00.000Z',
+    ...over,
   });
   const seedWebhook = async (tenant: string) => {
     const id = hex24();
-    await h.db.query("INSERT INTO webhooks (id, tenant_id, url, events, secret_ciphertext) VALUES ($1, $2, 'https://example.com/h', '{click,conversion}', 'x')", [id, tenant]);
+    await h.db.query(
+      "INSERT INTO webhooks (id, tenant_id, url, events, secret_ciphertext) VALUES ($1, $2, 'https://example.com/h', '{click,conversion}', 'x')",
+      [id, tenant],
+    );
     return id;
   };
   /** The attempt ids of the webhook in the order the API promises: newest first, ties by id. */
   const expectedOrder = async (where = 'true', params: unknown[] = []) =>
-    (await h.db.query<{ id: string }>(`SELECT id FROM delivery_attempts WHERE webhook_id = $1 AND ${where} ORDER BY at DESC, id DESC`, [w, ...params])).map((r) => r.id);
+    (await h.db.query<{ id: string }>(`SELECT id FROM delivery_attempts WHERE webhook_id = $1 AND ${where} ORDER BY at DESC, id DESC`, [w, ...params])).map(
+      (r) => r.id,
+    );
 
   beforeAll(async () => {
     h = await storeHarness([AttemptLogStore, DeliveriesService, WebhookLookup]);
@@ -56,7 +73,18 @@ describe('AttemptLogStore and DeliveriesService (store tier)', () => {
       for (let i = 0; i < 5; i++) rows.push(record({ at: shared }));
       for (let i = 0; i < 6; i++) rows.push(record({ at: `2026-03-24T1${i}:30:00.000Z`, event_type: i % 2 ? 'conversion' : 'click' }));
       rows.push(record({ event_id: eventA, at: '2026-03-24T09:00:00.000Z', outcome: 'failed' }));
-      rows.push(record({ event_id: eventA, at: '2026-03-24T09:00:01.000Z', attempt: 2, tier: '1s', outcome: 'succeeded', status_code: 200, error: null, next: 'delivered' }));
+      rows.push(
+        record({
+          event_id: eventA,
+          at: '2026-03-24T09:00:01.000Z',
+          attempt: 2,
+          tier: '1s',
+          outcome: 'succeeded',
+          status_code: 200,
+          error: null,
+          next: 'delivered',
+        }),
+      );
       await store.insertBatch(rows);
     });
 
@@ -96,10 +124,21 @@ describe('AttemptLogStore and DeliveriesService (store tier)', () => {
 
     it('returns the columns as the API shows them', async () => {
       const { data } = await service.list(t, w, { event_id: eventA, outcome: 'succeeded' });
-      expect(data).toEqual([{
-        attempt_id: data[0]!.attempt_id, event_id: eventA, event_type: 'click', attempt: 2, tier: '1s', outcome: 'succeeded',
-        status_code: 200, error: null, next: 'delivered', duration_ms: 12, at: '2026-03-24T09:00:01.000Z',
-      }]);
+      expect(data).toEqual([
+        {
+          attempt_id: data[0]!.attempt_id,
+          event_id: eventA,
+          event_type: 'click',
+          attempt: 2,
+          tier: '1s',
+          outcome: 'succeeded',
+          status_code: 200,
+          error: null,
+          next: 'delivered',
+          duration_ms: 12,
+          at: '2026-03-24T09:00:01.000Z',
+        },
+      ]);
     });
 
     it('refuses a cursor used with other filters (400), and another tenant or webhook (404)', async () => {
@@ -107,7 +146,11 @@ describe('AttemptLogStore and DeliveriesService (store tier)', () => {
       const err = await service.list(t, w, { limit: 2, outcome: 'failed', cursor: first.next_cursor! }).catch((e: unknown) => e);
       expect((err as HttpException).getStatus()).toBe(400);
       const otherTenant = await seedTenant(h.db, hex24());
-      for (const [tenant, webhook] of [[otherTenant, w], [t, hex24()], [t, 'nope']]) {
+      for (const [tenant, webhook] of [
+        [otherTenant, w],
+        [t, hex24()],
+        [t, 'nope'],
+      ]) {
         expect(((await service.list(tenant!, webhook!, {}).catch((e: unknown) => e)) as HttpException).getStatus()).toBe(404);
       }
     });
@@ -121,7 +164,16 @@ describe('AttemptLogStore and DeliveriesService (store tier)', () => {
       const dead = (event_id: string, at: string) => record({ webhook_id: w2, event_id, at, attempt: 4, tier: '25s', next: 'dead_letter' });
       await store.insertBatch([
         dead(later, '2026-03-24T10:00:00.000Z'),
-        record({ webhook_id: w2, event_id: later, at: '2026-03-24T11:00:00.000Z', outcome: 'succeeded', status_code: 200, error: null, next: 'delivered', tier: 'first' }),
+        record({
+          webhook_id: w2,
+          event_id: later,
+          at: '2026-03-24T11:00:00.000Z',
+          outcome: 'succeeded',
+          status_code: 200,
+          error: null,
+          next: 'delivered',
+          tier: 'first',
+        }),
         dead(never, '2026-03-24T10:05:00.000Z'),
         record({ webhook_id: w2, event_id: never, at: '2026-03-24T09:00:00.000Z', outcome: 'succeeded', status_code: 200, error: null, next: 'delivered' }), // before: does not count
         dead(elsewhere, '2026-03-24T10:10:00.000Z'),

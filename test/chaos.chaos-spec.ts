@@ -53,15 +53,23 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
   beforeAll(async () => {
     db = await createTestDatabase();
     receiver = await new Receiver().start();
-    env = baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: prefix, KAFKA_SESSION_TIMEOUT_MS: '6000', WEBHOOK_RETRY_SCHEDULE: '0,1,2,4', LOG_LEVEL: 'warn',
+    env = baseEnv({
+      DATABASE_URL: db.url,
+      RIFT_TOPIC_PREFIX: prefix,
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      WEBHOOK_RETRY_SCHEDULE: '0,1,2,4',
+      LOG_LEVEL: 'warn',
       // Shorter than the 65 s broker outage: the watchdog must not take the outage for a stuck group.
-      CONSUMER_RESTART_GIVE_UP_MS: '30000' });
+      CONSUMER_RESTART_GIVE_UP_MS: '30000',
+    });
     apiSvc = await new ServiceProcess({ ...env, RIFT_ROLE: 'api' }).start();
     for (let i = 0; i < TENANTS; i++) {
       const t = createTenant(env, `chaos-${i}`);
       const w = await registerWebhook(apiSvc, t.api_key, receiver.url(`/chaos/${t.tenant_id}`), [...EVENT_TYPES]);
       tenants.push({ ...t, webhook: w.id });
-      receiver.script(`/chaos/${t.tenant_id}`, (r) => (Number(r.headers['x-rift-attempt']) <= failuresFor(String(r.headers['x-rift-event-id'])) ? { status: 503 } : { status: 200 }));
+      receiver.script(`/chaos/${t.tenant_id}`, (r) =>
+        Number(r.headers['x-rift-attempt']) <= failuresFor(String(r.headers['x-rift-event-id'])) ? { status: 503 } : { status: 200 },
+      );
     }
   }, 120_000);
 
@@ -83,26 +91,38 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       const acked: { path: string; id: string }[] = [];
       const started = Date.now();
       let next = 0;
-      await Promise.all(Array.from({ length: 8 }, async () => {
-        while (next < n) {
-          const i = next++;
-          const due = started + (i / perSec) * 1000;
-          if (due > Date.now()) await sleep(due - Date.now());
-          const t = tenants[(sent + i) % TENANTS]!;
-          const type = EVENT_TYPES[i % 3]!;
-          const data = type === 'conversion' ? { conversion_type: 'deposit', amount_cents: 100, currency: 'usd' } : type === 'attribution' ? { install_id: `d-${i}` } : {};
-          for (;;) {
-            try {
-              const { event_id } = await publisher.publish(type, { tenant_id: t.tenant_id, link_id: `c${i % 11}`, timestamp: new Date().toISOString(), ...data });
-              acked.push({ path: `/chaos/${t.tenant_id}`, id: event_id });
-              break;
-            } catch (err) {
-              if (err instanceof InvalidEventError) throw err; // a bug in this test, not a fault to ride out
-              await sleep(250);
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < n) {
+            const i = next++;
+            const due = started + (i / perSec) * 1000;
+            if (due > Date.now()) await sleep(due - Date.now());
+            const t = tenants[(sent + i) % TENANTS]!;
+            const type = EVENT_TYPES[i % 3]!;
+            const data =
+              type === 'conversion'
+                ? { conversion_type: 'deposit', amount_cents: 100, currency: 'usd' }
+                : type === 'attribution'
+                  ? { install_id: `d-${i}` }
+                  : {};
+            for (;;) {
+              try {
+                const { event_id } = await publisher.publish(type, {
+                  tenant_id: t.tenant_id,
+                  link_id: `c${i % 11}`,
+                  timestamp: new Date().toISOString(),
+                  ...data,
+                });
+                acked.push({ path: `/chaos/${t.tenant_id}`, id: event_id });
+                break;
+              } catch (err) {
+                if (err instanceof InvalidEventError) throw err; // a bug in this test, not a fault to ride out
+                await sleep(250);
+              }
             }
           }
-        }
-      }));
+        }),
+      );
       sent += n;
       return acked;
     };
@@ -127,10 +147,13 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       });
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
-      const stored = await waitFor(async () => {
-        const n = Number((await c.query('SELECT count(*) FROM events WHERE id = ANY($1)', [acked.map((a) => a.id)])).rows[0].count);
-        return n === acked.length ? n : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 500, what: `every event of ${phase} stored` }).finally(() => c.end());
+      const stored = await waitFor(
+        async () => {
+          const n = Number((await c.query('SELECT count(*) FROM events WHERE id = ANY($1)', [acked.map((a) => a.id)])).rows[0].count);
+          return n === acked.length ? n : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500, what: `every event of ${phase} stored` },
+      ).finally(() => c.end());
       const ids = new Set(acked.map((a) => a.id));
       const delivered = receiver.requests.filter((r) => ids.has(String(r.headers['x-rift-event-id'])) && succeeded(r)).length;
       const deadLettered = acked.filter((a) => failuresFor(a.id) === Infinity).length;
@@ -190,32 +213,54 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       const broken = createTenant(env, 'undecryptable');
       const brokenWebhook = `${broken.tenant_id.slice(0, 12)}${'0'.repeat(12)}`;
       await db.query(`INSERT INTO webhooks (id, tenant_id, url, events, secret_ciphertext) VALUES ($1, $2, $3, ARRAY['click'], $4)`, [
-        brokenWebhook, broken.tenant_id, receiver.url('/undecryptable'), Buffer.alloc(60, 7).toString('base64'),
+        brokenWebhook,
+        broken.tenant_id,
+        receiver.url('/undecryptable'),
+        Buffer.alloc(60, 7).toString('base64'),
       ]);
       const brokenIds: string[] = [];
       const s = stream(1_000);
       for (let i = 0; i < 2_000; i += 100) {
-        const batch = await Promise.all(Array.from({ length: 100 }, () => publisher.publish('click', { tenant_id: broken.tenant_id, link_id: 'broken', timestamp: new Date().toISOString() })));
+        const batch = await Promise.all(
+          Array.from({ length: 100 }, () =>
+            publisher.publish('click', { tenant_id: broken.tenant_id, link_id: 'broken', timestamp: new Date().toISOString() }),
+          ),
+        );
         brokenIds.push(...batch.map((b) => b.event_id));
       }
       await check('undecryptable-tenant', await s);
-      const deadIds = await waitFor(async () => {
-        const ids = new Set((await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 500 })).filter((m) => m.headers?.['rift-last-error']?.toString() === 'secret_undecryptable').map((m) => String(m.headers?.['rift-event-id'])));
-        return brokenIds.every((id) => ids.has(id)) ? ids : undefined;
-      }, { what: 'the 2,000 undecryptable deliveries dead-lettered', timeoutMs: 120_000, intervalMs: 2_000 });
+      const deadIds = await waitFor(
+        async () => {
+          const ids = new Set(
+            (await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 500 }))
+              .filter((m) => m.headers?.['rift-last-error']?.toString() === 'secret_undecryptable')
+              .map((m) => String(m.headers?.['rift-event-id'])),
+          );
+          return brokenIds.every((id) => ids.has(id)) ? ids : undefined;
+        },
+        { what: 'the 2,000 undecryptable deliveries dead-lettered', timeoutMs: 120_000, intervalMs: 2_000 },
+      );
       expect(receiver.on('/undecryptable')).toHaveLength(0);
-      report['undecryptable-tenant'] = { ...(report['undecryptable-tenant'] as object), broken_events: brokenIds.length, broken_dead_lettered: brokenIds.filter((id) => deadIds.has(id)).length };
+      report['undecryptable-tenant'] = {
+        ...(report['undecryptable-tenant'] as object),
+        broken_events: brokenIds.length,
+        broken_dead_lettered: brokenIds.filter((id) => deadIds.has(id)).length,
+      };
     }
     await d.stop();
     await publisher.close();
     expect(sent).toBe(TOTAL + 1_000);
   }, 1_200_000);
 
-  it('fuzzes the REST API (2,000 generated requests): never a 5xx, never a change to another tenant\'s data', async () => {
+  it("fuzzes the REST API (2,000 generated requests): never a 5xx, never a change to another tenant's data", async () => {
     const [me, other] = [tenants[0]!, tenants[1]!];
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const snapshot = async () => JSON.stringify((await c.query('SELECT id, tenant_id, url, events, secret_ciphertext, updated_at FROM webhooks WHERE tenant_id <> $1 ORDER BY id', [me.tenant_id])).rows);
+    const snapshot = async () =>
+      JSON.stringify(
+        (await c.query('SELECT id, tenant_id, url, events, secret_ciphertext, updated_at FROM webhooks WHERE tenant_id <> $1 ORDER BY id', [me.tenant_id]))
+          .rows,
+      );
     const before = await snapshot();
     const segment = fc.oneof(
       fc.constantFrom(me.webhook, other.webhook, '000000000000000000000000', 'summer-sale', '..', '%00', '%2e%2e', 'a'.repeat(300)),
@@ -225,16 +270,25 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       fc.constant('/v1/webhooks'),
       segment.map((s) => `/v1/webhooks/${s}`),
       segment.map((s) => `/v1/webhooks/${s}/rotate-secret`),
-      fc.tuple(segment, fc.string({ maxLength: 20 })).map(([s, q]) => `/v1/webhooks/${s}/deliveries?outcome=${encodeURIComponent(q)}&limit=${encodeURIComponent(q)}`),
+      fc
+        .tuple(segment, fc.string({ maxLength: 20 }))
+        .map(([s, q]) => `/v1/webhooks/${s}/deliveries?outcome=${encodeURIComponent(q)}&limit=${encodeURIComponent(q)}`),
       fc.tuple(segment, segment).map(([s, e]) => `/v1/webhooks/${s}/deliveries/${e}/retry`),
       fc.tuple(segment, fc.string({ maxLength: 30 })).map(([s, q]) => `/v1/links/${s}/stats?from=${encodeURIComponent(q)}&to=${encodeURIComponent(q)}`),
-      fc.tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 })).map(([k, v]) => `/v1/events?${encodeURIComponent(k)}=${encodeURIComponent(v)}&cursor=${encodeURIComponent(v)}`),
+      fc
+        .tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }))
+        .map(([k, v]) => `/v1/events?${encodeURIComponent(k)}=${encodeURIComponent(v)}&cursor=${encodeURIComponent(v)}`),
       fc.string({ maxLength: 40 }).map((s) => `/${encodeURIComponent(s)}`),
     );
     const bodyArb = fc.oneof(
       fc.constant(undefined),
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc.record({ url: fc.oneof(fc.webUrl(), fc.string()), events: fc.array(fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.string()), { maxLength: 4 }) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+      fc
+        .record(
+          { url: fc.oneof(fc.webUrl(), fc.string()), events: fc.array(fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.string()), { maxLength: 4 }) },
+          { requiredKeys: [] },
+        )
+        .map((v) => JSON.stringify(v)),
       fc.string({ maxLength: 200 }),
     );
     // Mostly the fuzzing tenant's own valid key, so requests get past the guard into validation.
@@ -275,19 +329,38 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       const json = fc.sample(fc.jsonValue(), 300).map((v) => JSON.stringify(v) ?? 'null');
       const values: (Buffer | string)[] = [...bytes, ...json];
       for (const type of EVENT_TYPES) {
-        await produceRaw(`${prefix}.events.${type}`, values.filter((_, i) => i % 3 === EVENT_TYPES.indexOf(type)).map((value, i) => ({ key: `k${i}`, value })));
+        await produceRaw(
+          `${prefix}.events.${type}`,
+          values.filter((_, i) => i % 3 === EVENT_TYPES.indexOf(type)).map((value, i) => ({ key: `k${i}`, value })),
+        );
       }
       // Valid events on every partition after the garbage: all delivered. Not to tenants[0]: the
       // REST fuzz may have changed or deleted its webhook (it is the fuzzing tenant's own).
       const publisher = await createEventPublisher({ brokers: KAFKA_BROKERS.split(','), topicPrefix: prefix, logLevel: 0 });
       const after: string[] = [];
-      for (let i = 0; i < 60; i++) after.push((await publisher.publish(EVENT_TYPES[i % 3]!, { tenant_id: tenants[1 + (i % (TENANTS - 1))]!.tenant_id, link_id: 'after-fuzz', timestamp: new Date().toISOString(), ...(i % 3 === 1 ? { install_id: `f-${i}` } : i % 3 === 2 ? { conversion_type: 'signup' } : {}) })).event_id);
+      for (let i = 0; i < 60; i++)
+        after.push(
+          (
+            await publisher.publish(EVENT_TYPES[i % 3]!, {
+              tenant_id: tenants[1 + (i % (TENANTS - 1))]!.tenant_id,
+              link_id: 'after-fuzz',
+              timestamp: new Date().toISOString(),
+              ...(i % 3 === 1 ? { install_id: `f-${i}` } : i % 3 === 2 ? { conversion_type: 'signup' } : {}),
+            })
+          ).event_id,
+        );
       await publisher.close();
-      await waitFor(() => after.every((id) => receiver.requests.some((r) => r.headers['x-rift-event-id'] === id)), { what: 'events after the fuzz delivered', timeoutMs: 60_000 });
-      const invalid = await waitFor(async () => {
-        const n = (await readTopic(`${prefix}.events.invalid`, { settleMs: 1000 })).length - invalidBefore;
-        return n >= values.length ? n : undefined;
-      }, { what: 'every fuzzed message in the invalid topic', timeoutMs: 60_000, intervalMs: 2_000 });
+      await waitFor(() => after.every((id) => receiver.requests.some((r) => r.headers['x-rift-event-id'] === id)), {
+        what: 'events after the fuzz delivered',
+        timeoutMs: 60_000,
+      });
+      const invalid = await waitFor(
+        async () => {
+          const n = (await readTopic(`${prefix}.events.invalid`, { settleMs: 1000 })).length - invalidBefore;
+          return n >= values.length ? n : undefined;
+        },
+        { what: 'every fuzzed message in the invalid topic', timeoutMs: 60_000, intervalMs: 2_000 },
+      );
       expect(invalid).toBe(values.length);
       report.topic_fuzz = { messages: values.length, set_aside: invalid, delivered_after: after.length };
     } finally {

@@ -77,7 +77,10 @@ describe('cluster: failover, rolling restart and controller loss under load', ()
   /** While `node` is down: deliveries continue, /health/ready says 200 and `rift lag` answers. */
   async function whileDown(node: number, windowStart: number): Promise<Record<string, unknown>> {
     await sleep(DOWN_MS / 2);
-    const ready = await waitFor(async () => (await fetch(`${dispatcher.url}/health/ready`)).status === 200, { timeoutMs: 10_000, what: `/health/ready with node ${node} down` });
+    const ready = await waitFor(async () => (await fetch(`${dispatcher.url}/health/ready`)).status === 200, {
+      timeoutMs: 10_000,
+      what: `/health/ready with node ${node} down`,
+    });
     const lag = await riftAsync(['lag', '--json'], env);
     expect(lag.status).toBe(0);
     const lagTotal = (JSON.parse(lag.stdout) as { total: number }).total;
@@ -138,15 +141,24 @@ describe('cluster: failover, rolling restart and controller loss under load', ()
     const missing = await waitAllDelivered(load, deliveries);
     const stored = Number((await db.query('SELECT count(*) AS n FROM events WHERE id = ANY($1)', [load.published.map((p) => p.id)]))[0]!.n);
     for (const [name, w] of Object.entries(windows)) {
-      report[name] = { ...phaseFigures(load, deliveries, name, (w.to - w.from) / 1000), longest_gap_s: deliveries.longestGap(w.from, w.to) / 1000, longest_tenant_gap_s: deliveries.longestTenantGap(w.from, w.to) / 1000, seconds: (w.to - w.from) / 1000, ...w.extra };
+      report[name] = {
+        ...phaseFigures(load, deliveries, name, (w.to - w.from) / 1000),
+        longest_gap_s: deliveries.longestGap(w.from, w.to) / 1000,
+        longest_tenant_gap_s: deliveries.longestTenantGap(w.from, w.to) / 1000,
+        seconds: (w.to - w.from) / 1000,
+        ...w.extra,
+      };
     }
     report.total = { events: load.published.length, lost: missing, stored };
     expect(missing).toBe(0);
     for (const name of Object.keys(windows)) expect((report[name] as { lost: number }).lost).toBe(0);
-    const storedAll = await waitFor(async () => {
-      const n = Number((await db.query('SELECT count(*) AS n FROM events WHERE id = ANY($1)', [load.published.map((p) => p.id)]))[0]!.n);
-      return n === load.published.length ? n : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 1_000, what: `every event in the event store (${stored} at first look)` });
+    const storedAll = await waitFor(
+      async () => {
+        const n = Number((await db.query('SELECT count(*) AS n FROM events WHERE id = ANY($1)', [load.published.map((p) => p.id)]))[0]!.n);
+        return n === load.published.length ? n : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000, what: `every event in the event store (${stored} at first look)` },
+    );
     expect(storedAll).toBe(load.published.length);
   }, 900_000);
 });

@@ -60,7 +60,14 @@ describe('console API: links, series, events/:id, delivery filters, dead letters
     const now = new Date().toISOString();
     const c1 = await publisher.publish('click', { tenant_id: t.tenant_id, link_id: 'spring', timestamp: hourAgo });
     await publisher.publish('click', { tenant_id: t.tenant_id, link_id: 'spring', timestamp: now });
-    await publisher.publish('conversion', { tenant_id: t.tenant_id, link_id: 'spring', conversion_type: 'purchase', amount_cents: 1250, currency: 'usd', timestamp: now });
+    await publisher.publish('conversion', {
+      tenant_id: t.tenant_id,
+      link_id: 'spring',
+      conversion_type: 'purchase',
+      amount_cents: 1250,
+      currency: 'usd',
+      timestamp: now,
+    });
     await publisher.publish('click', { tenant_id: t.tenant_id, link_id: 'autumn', timestamp: hourAgo });
     await publisher.publish('click', { tenant_id: other.tenant_id, link_id: 'theirs', timestamp: now });
     await waitFor(async () => (await db.query('SELECT count(*)::int AS n FROM events'))[0]!.n === 5, { what: 'the events to be stored' });
@@ -81,7 +88,9 @@ describe('console API: links, series, events/:id, delivery filters, dead letters
     expect(days.body).toMatchObject({ interval: 'day' });
     expect(days.body.points).toHaveLength(30);
     expect(days.body.points.reduce((s: number, p: { clicks: number }) => s + p.clicks, 0)).toBe(2);
-    expect((await api(svc, other.api_key, 'GET', '/v1/links/spring/series?interval=hour')).body.points.every((p: { clicks: number }) => p.clicks === 0)).toBe(true);
+    expect((await api(svc, other.api_key, 'GET', '/v1/links/spring/series?interval=hour')).body.points.every((p: { clicks: number }) => p.clicks === 0)).toBe(
+      true,
+    );
 
     const ev = await api(svc, t.api_key, 'GET', `/v1/events/${c1.event_id}`);
     expect(ev.status).toBe(200);
@@ -114,12 +123,20 @@ describe('console API: links, series, events/:id, delivery filters, dead letters
     receiver.script('/c/dl', () => (broken ? { status: 503 } : undefined));
     const w = await registerWebhook(svc, t.api_key, receiver.url('/c/dl'), ['click', 'conversion']);
     const click = await publisher.publish('click', { tenant_id: t.tenant_id, link_id: 'dl', timestamp: new Date().toISOString() });
-    const conv = await publisher.publish('conversion', { tenant_id: t.tenant_id, link_id: 'dl', conversion_type: 'signup', timestamp: new Date().toISOString() });
+    const conv = await publisher.publish('conversion', {
+      tenant_id: t.tenant_id,
+      link_id: 'dl',
+      conversion_type: 'signup',
+      timestamp: new Date().toISOString(),
+    });
     const deadPath = `/v1/webhooks/${w.id}/dead-letters`;
-    const dead = await waitFor(async () => {
-      const r = await api(svc, t.api_key, 'GET', deadPath);
-      return r.body.data.length === 2 ? r.body.data : undefined;
-    }, { what: 'two dead letters', timeoutMs: 30_000 });
+    const dead = await waitFor(
+      async () => {
+        const r = await api(svc, t.api_key, 'GET', deadPath);
+        return r.body.data.length === 2 ? r.body.data : undefined;
+      },
+      { what: 'two dead letters', timeoutMs: 30_000 },
+    );
     expect(dead.map((d: { event_id: string }) => d.event_id).sort()).toEqual([click.event_id, conv.event_id].sort());
     expect(dead[0]).toMatchObject({ next: 'dead_letter', outcome: 'failed', status_code: 503, attempt: 2, delivered_at: null });
 
@@ -131,19 +148,29 @@ describe('console API: links, series, events/:id, delivery filters, dead letters
     expect((await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries?until=${future}`)).body.data).toHaveLength(4);
     const one = await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries?event_type=conversion&limit=1`);
     expect(one.body.data).toHaveLength(1);
-    const next = await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries?event_type=conversion&limit=1&cursor=${encodeURIComponent(one.body.next_cursor)}`);
+    const next = await api(
+      svc,
+      t.api_key,
+      'GET',
+      `/v1/webhooks/${w.id}/deliveries?event_type=conversion&limit=1&cursor=${encodeURIComponent(one.body.next_cursor)}`,
+    );
     expect(next.body.data[0].attempt_id).not.toBe(one.body.data[0].attempt_id);
     // A cursor only works with the filters it was made with.
-    expect((await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries?event_type=click&limit=1&cursor=${encodeURIComponent(one.body.next_cursor)}`)).status).toBe(400);
+    expect(
+      (await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries?event_type=click&limit=1&cursor=${encodeURIComponent(one.body.next_cursor)}`)).status,
+    ).toBe(400);
     expect((await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries?event_type=login`)).status).toBe(400);
     expect((await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries?since=${future}&until=${future}`)).status).toBe(400);
 
     broken = false;
     expect((await api(svc, t.api_key, 'POST', `/v1/webhooks/${w.id}/deliveries/${click.event_id}/retry`)).status).toBe(202);
-    const after = await waitFor(async () => {
-      const r = await api(svc, t.api_key, 'GET', deadPath);
-      return r.body.data.find((d: { event_id: string; delivered_at: string | null }) => d.event_id === click.event_id && d.delivered_at);
-    }, { what: 'the dead letter to be delivered', timeoutMs: 30_000 });
+    const after = await waitFor(
+      async () => {
+        const r = await api(svc, t.api_key, 'GET', deadPath);
+        return r.body.data.find((d: { event_id: string; delivered_at: string | null }) => d.event_id === click.event_id && d.delivered_at);
+      },
+      { what: 'the dead letter to be delivered', timeoutMs: 30_000 },
+    );
     expect(new Date(after.delivered_at).getTime()).toBeGreaterThan(new Date(after.at).getTime());
     expect((await api(svc, t.api_key, 'GET', deadPath)).body.data.find((d: { event_id: string }) => d.event_id === conv.event_id).delivered_at).toBeNull();
 

@@ -10,7 +10,16 @@ import { baseEnv, KAFKA_BROKERS, rift, ROOT, ServiceProcess, uniquePrefix } from
 
 /** Debian's chromium, installed by .ci/run; never a downloaded browser build. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SHOTS = path.join(ROOT, '.tmp', 'console');
 const WIDE = { width: 1440, height: 900 };
 const NARROW = { width: 375, height: 812 };
@@ -21,7 +30,9 @@ function layoutShift(page: Page): Promise<number> {
     () =>
       new Promise<number>((resolve) => {
         let sum = 0;
-        const PO = (globalThis as unknown as { PerformanceObserver: new (cb: (list: { getEntries(): { value: number }[] }) => void) => { observe(o: object): void } }).PerformanceObserver;
+        const PO = (
+          globalThis as unknown as { PerformanceObserver: new (cb: (list: { getEntries(): { value: number }[] }) => void) => { observe(o: object): void } }
+        ).PerformanceObserver;
         new PO((list) => list.getEntries().forEach((e) => (sum += e.value))).observe({ type: 'layout-shift', buffered: true });
         setTimeout(() => resolve(sum), 300);
       }),
@@ -73,7 +84,10 @@ describe('console in a real browser (headless Chromium, real Kafka, Postgres, HT
   });
 
   const shot = async (name: string) => {
-    for (const [label, size] of [['1440', WIDE], ['375', NARROW]] as const) {
+    for (const [label, size] of [
+      ['1440', WIDE],
+      ['375', NARROW],
+    ] as const) {
       await page.setViewportSize(size);
       await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
     }
@@ -182,7 +196,14 @@ describe('console in a real browser (headless Chromium, real Kafka, Postgres, HT
     // Locators, not waitForFunction: the page's CSP (rightly) forbids the eval that would need.
     await page.locator('[data-total="clicks"]', { hasText: /^1$/ }).waitFor();
     await publisher.publish('click', { tenant_id: t.tenant_id, link_id: 'spring-sale', timestamp: new Date().toISOString() });
-    await publisher.publish('conversion', { tenant_id: t.tenant_id, link_id: 'spring-sale', conversion_type: 'purchase', amount_cents: 4999, currency: 'usd', timestamp: new Date().toISOString() });
+    await publisher.publish('conversion', {
+      tenant_id: t.tenant_id,
+      link_id: 'spring-sale',
+      conversion_type: 'purchase',
+      amount_cents: 4999,
+      currency: 'usd',
+      timestamp: new Date().toISOString(),
+    });
     await page.locator('[data-total="clicks"]', { hasText: /^2$/ }).waitFor();
     await page.locator('[data-total="revenue"]').getByText('$49.99').waitFor();
     expect(await clicks.textContent()).toBe('2');

@@ -76,7 +76,9 @@ describe('docker-compose.yml', () => {
     const compose = composeConfig({ RIFT_SECRET_KEY: KEY }, { cluster: true });
     const named = Object.keys(compose.volumes ?? {});
     const mountOf = (service: string, target: string) =>
-      (compose.services[service].volumes ?? []).map((v) => (typeof v === 'string' ? { source: v.split(':')[0], target: v.split(':')[1] } : v)).find((v) => v.target === target);
+      (compose.services[service].volumes ?? [])
+        .map((v) => (typeof v === 'string' ? { source: v.split(':')[0], target: v.split(':')[1] } : v))
+        .find((v) => v.target === target);
     expect(named).toContain(mountOf('postgres', '/var/lib/postgresql/data')?.source);
     for (const name of ['kafka', 'kafka-1', 'kafka-2', 'kafka-3']) {
       const logDir = serviceEnvironment(compose, name).KAFKA_LOG_DIRS;

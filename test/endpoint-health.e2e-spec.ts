@@ -23,7 +23,14 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
   let env: NodeJS.ProcessEnv;
   let publisher: Awaited<ReturnType<typeof createEventPublisher>>;
   const click = (tenant_id: string) => ({ tenant_id, link_id: 'summer-sale', platform: 'ios', timestamp: '2026-03-24T15:00:00Z' });
-  const webhooks = async (key: string) => (await api(svc, key, 'GET', '/v1/webhooks')).body as { id: string; status: string; disabled_reason: string | null; disabled_at: string | null; health: { consecutive_failures: number; last_success_at: string | null; last_failure_at: string | null } }[];
+  const webhooks = async (key: string) =>
+    (await api(svc, key, 'GET', '/v1/webhooks')).body as {
+      id: string;
+      status: string;
+      disabled_reason: string | null;
+      disabled_at: string | null;
+      health: { consecutive_failures: number; last_success_at: string | null; last_failure_at: string | null };
+    }[];
   type Operational = { type: string; webhook_id: string; tenant_id: string; reason?: string; event_id?: string; attempts?: number };
   const operational = async (): Promise<Operational[]> => (await readTopic(`${prefix}.webhooks.operational`, { settleMs: 300 })).map(json);
   const dlq = async () => (await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 300 })).map(json);
@@ -32,8 +39,12 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     db = await createTestDatabase();
     receiver = await new Receiver().start();
     env = baseEnv({
-      DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: prefix, WEBHOOK_RETRY_SCHEDULE: '0,1,3,6', WEBHOOK_CACHE_TTL_MS: '300',
-      WEBHOOK_DISABLE_AFTER_HOURS: '0.001', WEBHOOK_TEST_SENDS_PER_MINUTE: '4',
+      DATABASE_URL: db.url,
+      RIFT_TOPIC_PREFIX: prefix,
+      WEBHOOK_RETRY_SCHEDULE: '0,1,3,6',
+      WEBHOOK_CACHE_TTL_MS: '300',
+      WEBHOOK_DISABLE_AFTER_HOURS: '0.001',
+      WEBHOOK_TEST_SENDS_PER_MINUTE: '4',
     });
     svc = await new ServiceProcess(env).start();
     publisher = await createEventPublisher({ brokers: KAFKA_BROKERS.split(','), topicPrefix: prefix });
@@ -52,25 +63,46 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     const ok = await registerWebhook(svc, t.api_key, receiver.url('/ok'), ['click']);
     receiver.script('/gone', () => ({ status: 410 }));
     const first = await publisher.publish('click', click(t.tenant_id));
-    const row = await waitFor(async () => (await webhooks(t.api_key)).find((w) => w.id === gone.id && w.status === 'disabled'), { what: 'the webhook disabled' });
-    expect(row).toMatchObject({ disabled_reason: 'gone', disabled_at: expect.stringMatching(/Z$/), health: { consecutive_failures: 1, last_success_at: null } });
+    const row = await waitFor(async () => (await webhooks(t.api_key)).find((w) => w.id === gone.id && w.status === 'disabled'), {
+      what: 'the webhook disabled',
+    });
+    expect(row).toMatchObject({
+      disabled_reason: 'gone',
+      disabled_at: expect.stringMatching(/Z$/),
+      health: { consecutive_failures: 1, last_success_at: null },
+    });
     expect(receiver.on('/gone')).toHaveLength(1); // no retries of a gone endpoint
-    await waitFor(async () => (await dlq()).some((e) => e.event_id === first.event_id && e.webhook_id === gone.id && e.last_error === 'http_410'), { what: 'the DLQ entry' });
-    const ops = await waitFor(async () => {
-      const all = await operational();
-      return all.some((e) => e.type === 'webhook.disabled' && e.webhook_id === gone.id) ? all : undefined;
-    }, { what: 'webhook.disabled' });
+    await waitFor(async () => (await dlq()).some((e) => e.event_id === first.event_id && e.webhook_id === gone.id && e.last_error === 'http_410'), {
+      what: 'the DLQ entry',
+    });
+    const ops = await waitFor(
+      async () => {
+        const all = await operational();
+        return all.some((e) => e.type === 'webhook.disabled' && e.webhook_id === gone.id) ? all : undefined;
+      },
+      { what: 'webhook.disabled' },
+    );
     expect(ops.find((e) => e.type === 'webhook.disabled' && e.webhook_id === gone.id)).toMatchObject({ reason: 'gone', tenant_id: t.tenant_id });
-    expect(ops.find((e) => e.type === 'delivery.dead_lettered' && e.event_id === first.event_id)).toMatchObject({ webhook_id: gone.id, reason: 'http_410', attempts: 1 });
+    expect(ops.find((e) => e.type === 'delivery.dead_lettered' && e.event_id === first.event_id)).toMatchObject({
+      webhook_id: gone.id,
+      reason: 'http_410',
+      attempts: 1,
+    });
 
     await sleep(400); // one cache TTL
     const second = await publisher.publish('click', click(t.tenant_id));
-    await waitFor(() => receiver.on('/ok').some((r) => h(r, 'x-rift-event-id') === second.event_id), { what: 'the healthy webhook\'s delivery' });
+    await waitFor(() => receiver.on('/ok').some((r) => h(r, 'x-rift-event-id') === second.event_id), { what: "the healthy webhook's delivery" });
     await sleep(500);
     expect(receiver.on('/gone')).toHaveLength(1);
-    const stored = await waitFor(async () => (await api(svc, t.api_key, 'GET', '/v1/events')).body.data.some((e: { event_id: string }) => e.event_id === second.event_id), { what: 'the event stored' });
+    const stored = await waitFor(
+      async () => (await api(svc, t.api_key, 'GET', '/v1/events')).body.data.some((e: { event_id: string }) => e.event_id === second.event_id),
+      { what: 'the event stored' },
+    );
     expect(stored).toBe(true);
-    expect((await webhooks(t.api_key)).find((w) => w.id === ok.id)!.health).toMatchObject({ consecutive_failures: 0, last_success_at: expect.stringMatching(/Z$/) });
+    expect((await webhooks(t.api_key)).find((w) => w.id === ok.id)!.health).toMatchObject({
+      consecutive_failures: 0,
+      last_success_at: expect.stringMatching(/Z$/),
+    });
 
     expect((await api(svc, t.api_key, 'POST', '/v1/webhooks', { url: receiver.url('/third'), events: ['click'] })).status).toBe(409);
     const test = await api(svc, t.api_key, 'POST', `/v1/webhooks/${gone.id}/test`, { event: 'click' });
@@ -94,7 +126,9 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     await waitFor(async () => (await operational()).some((e) => e.type === 'webhook.enabled' && e.webhook_id === gone.id), { what: 'webhook.enabled' });
     const replay = rift(['dlq', 'replay', '--webhook', gone.id], env);
     expect(JSON.parse(replay.stdout)).toMatchObject({ replayed: 1 });
-    await waitFor(() => receiver.on('/gone').some((r) => h(r, 'x-rift-event-id') === first.event_id && r !== receiver.on('/gone')[0]), { what: 'the replayed delivery' });
+    await waitFor(() => receiver.on('/gone').some((r) => h(r, 'x-rift-event-id') === first.event_id && r !== receiver.on('/gone')[0]), {
+      what: 'the replayed delivery',
+    });
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     expect(metricSum(text, 'rift_webhooks_disabled_total', { reason: 'gone' })).toBeGreaterThanOrEqual(1);
     expect(metricSum(text, 'rift_operational_events_total', { type: 'webhook.enabled' })).toBeGreaterThanOrEqual(1);
@@ -105,8 +139,15 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     const wh = await registerWebhook(svc, t.api_key, receiver.url('/failing'), ['click']);
     receiver.script('/failing', () => ({ status: 500 }));
     const e = await publisher.publish('click', click(t.tenant_id));
-    const row = await waitFor(async () => (await webhooks(t.api_key)).find((w) => w.status === 'disabled'), { timeoutMs: 30_000, what: 'the webhook disabled' });
-    expect(row).toMatchObject({ id: wh.id, disabled_reason: 'failing', health: { consecutive_failures: expect.any(Number), last_failure_at: expect.stringMatching(/Z$/) } });
+    const row = await waitFor(async () => (await webhooks(t.api_key)).find((w) => w.status === 'disabled'), {
+      timeoutMs: 30_000,
+      what: 'the webhook disabled',
+    });
+    expect(row).toMatchObject({
+      id: wh.id,
+      disabled_reason: 'failing',
+      health: { consecutive_failures: expect.any(Number), last_failure_at: expect.stringMatching(/Z$/) },
+    });
     expect(row.health.consecutive_failures).toBeGreaterThanOrEqual(3);
     // Attempt 4 is in the 6 s tier when the webhook is disabled: it goes to the DLQ instead.
     const entry = await waitFor(async () => (await dlq()).find((d) => d.event_id === e.event_id), { timeoutMs: 30_000, what: 'the DLQ entry' });
@@ -137,7 +178,15 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     for (const event of ['click', 'attribution', 'conversion']) {
       const r = await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/test`, { event });
       expect(r.status).toBe(200);
-      expect(r.body).toEqual({ event_id: expect.stringMatching(/^[0-9a-f]{24}$/), event, succeeded: true, status_code: 200, duration_ms: expect.any(Number), error: null, response_body: '{"ok":true}' });
+      expect(r.body).toEqual({
+        event_id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        event,
+        succeeded: true,
+        status_code: 200,
+        duration_ms: expect.any(Number),
+        error: null,
+        response_body: '{"ok":true}',
+      });
       const got = receiver.on('/test').at(-1)!;
       expect(h(got, 'x-rift-test')).toBe('true');
       expect(h(got, 'x-rift-event')).toBe(event);
@@ -155,10 +204,13 @@ describe('endpoint health, operational events and test sends (real Kafka, Postgr
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     await sleep(1_500);
     expect(receiver.on('/test')).toHaveLength(4); // the failed one was not retried
-    const log = await waitFor(async () => {
-      const d = (await api(svc, t.api_key, 'GET', `/v1/webhooks/${wh.id}/deliveries`)).body.data;
-      return d.length === 4 && d;
-    }, { what: 'the test sends in the attempt log' });
+    const log = await waitFor(
+      async () => {
+        const d = (await api(svc, t.api_key, 'GET', `/v1/webhooks/${wh.id}/deliveries`)).body.data;
+        return d.length === 4 && d;
+      },
+      { what: 'the test sends in the attempt log' },
+    );
     expect(log.every((a: { tier: string; next: string }) => a.tier === 'test' && a.next === 'none')).toBe(true);
     const events = (await api(svc, t.api_key, 'GET', '/v1/events')).body.data;
     expect(events).toEqual([]);

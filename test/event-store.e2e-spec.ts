@@ -36,7 +36,8 @@ describe('event store, link stats and event pages', () => {
     const at = (hhmm: string) => `2026-03-24T${hhmm}:00Z`;
     const base = { tenant_id: t.tenant_id, link_id: link };
     const published: string[] = [];
-    const pub = async (type: 'click' | 'attribution' | 'conversion', data: Record<string, unknown>) => published.push((await publisher.publish(type, { ...base, ...data })).event_id);
+    const pub = async (type: 'click' | 'attribution' | 'conversion', data: Record<string, unknown>) =>
+      published.push((await publisher.publish(type, { ...base, ...data })).event_id);
     await pub('click', { timestamp: at('10:30'), platform: 'ios' });
     await pub('click', { timestamp: at('11:10') });
     await pub('click', { timestamp: at('11:50') });
@@ -47,16 +48,26 @@ describe('event store, link stats and event pages', () => {
     await pub('conversion', { timestamp: at('14:10'), conversion_type: 'signup' });
     // Duplicates: the same event id published again, and the same message bytes produced twice.
     const dupId = published[4]!;
-    await publisher.publish('conversion', { ...base, event_id: dupId, timestamp: at('12:40'), conversion_type: 'deposit', amount_cents: 10000, currency: 'usd' });
+    await publisher.publish('conversion', {
+      ...base,
+      event_id: dupId,
+      timestamp: at('12:40'),
+      conversion_type: 'deposit',
+      amount_cents: 10000,
+      currency: 'usd',
+    });
     const raw = JSON.stringify({ ...base, event_id: hex24(), timestamp: at('15:00'), install_id: 'd2' });
-    await produceRaw(`${prefix}.events.attribution`, [{ key: t.tenant_id, value: raw }, { key: t.tenant_id, value: raw }]);
+    await produceRaw(`${prefix}.events.attribution`, [
+      { key: t.tenant_id, value: raw },
+      { key: t.tenant_id, value: raw },
+    ]);
     // Not counted: an unknown tenant, another tenant's link of the same name, another link.
     await publisher.publish('click', { tenant_id: hex24(), link_id: link, timestamp: at('11:00') });
     await publisher.publish('click', { tenant_id: other.tenant_id, link_id: link, timestamp: at('11:00') });
     await pub('click', { link_id: 'winter-sale', timestamp: at('11:00') });
 
     await waitFor(async () => (await stored(t.tenant_id)) === 10, { what: '10 stored events' });
-    await waitFor(async () => (await stored(other.tenant_id)) === 1, { what: 'the other tenant\'s event' });
+    await waitFor(async () => (await stored(other.tenant_id)) === 1, { what: "the other tenant's event" });
     await sleep(500);
     expect(await stored(t.tenant_id)).toBe(10);
 
@@ -78,9 +89,13 @@ describe('event store, link stats and event pages', () => {
     // Bounds cutting through hours: whole hours from the rollup, edges from the events.
     const bounded = await api(apiSvc, t.api_key, 'GET', `/v1/links/${link}/stats?from=2026-03-24T11:00:00Z&to=2026-03-24T14:05:00Z`);
     expect(bounded.body).toMatchObject({
-      clicks: 2, attributions: 1, conversions: 2, revenue: { usd: 12500 },
+      clicks: 2,
+      attributions: 1,
+      conversions: 2,
+      revenue: { usd: 12500 },
       conversions_by_type: { deposit: { count: 2, amount_cents: { usd: 12500 } } },
-      first_event_at: '2026-03-24T11:10:00.000Z', last_event_at: '2026-03-24T14:00:00.000Z',
+      first_event_at: '2026-03-24T11:10:00.000Z',
+      last_event_at: '2026-03-24T14:00:00.000Z',
     });
     const inside = await api(apiSvc, t.api_key, 'GET', `/v1/links/${link}/stats?from=2026-03-24T14:01:00Z&to=2026-03-24T14:09:00Z`);
     expect(inside.body).toMatchObject({ clicks: 0, conversions: 1, revenue: { eur: 700 } });
@@ -90,8 +105,16 @@ describe('event store, link stats and event pages', () => {
     const empty = await api(apiSvc, t.api_key, 'GET', '/v1/links/never-used/stats');
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual({
-      link_id: 'never-used', from: null, to: null, clicks: 0, attributions: 0, conversions: 0,
-      conversions_by_type: {}, revenue: {}, first_event_at: null, last_event_at: null,
+      link_id: 'never-used',
+      from: null,
+      to: null,
+      clicks: 0,
+      attributions: 0,
+      conversions: 0,
+      conversions_by_type: {},
+      revenue: {},
+      first_event_at: null,
+      last_event_at: null,
     });
   });
 
@@ -120,7 +143,7 @@ describe('event store, link stats and event pages', () => {
     await bad(`/v1/events?type=click&cursor=${page.body.next_cursor}`, 'cursor');
   });
 
-  it('pages in write order when one transaction\'s sequence numbers change digit count (numeric, not text, order)', async () => {
+  it("pages in write order when one transaction's sequence numbers change digit count (numeric, not text, order)", async () => {
     const t = createTenant(env, 'digits');
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
@@ -150,7 +173,8 @@ describe('event store, link stats and event pages', () => {
     const t = createTenant(env, 'pager');
     const ids = new Set<string>();
     const publish = async (n: number) => {
-      for (let i = 0; i < n; i++) ids.add((await publisher.publish('click', { tenant_id: t.tenant_id, link_id: `p${i % 3}`, timestamp: new Date().toISOString() })).event_id);
+      for (let i = 0; i < n; i++)
+        ids.add((await publisher.publish('click', { tenant_id: t.tenant_id, link_id: `p${i % 3}`, timestamp: new Date().toISOString() })).event_id);
     };
     await publish(200);
     const more = publish(300);
@@ -162,7 +186,11 @@ describe('event store, link stats and event pages', () => {
       const r = await api(apiSvc, t.api_key, 'GET', `/v1/events?limit=37${cursor ? `&cursor=${cursor}` : ''}`);
       expect(r.status).toBe(200);
       for (const e of r.body.data) {
-        expect(e).toEqual({ event_id: expect.any(String), event: 'click', data: { tenant_id: t.tenant_id, link_id: expect.any(String), timestamp: expect.any(String) } });
+        expect(e).toEqual({
+          event_id: expect.any(String),
+          event: 'click',
+          data: { tenant_id: t.tenant_id, link_id: expect.any(String), timestamp: expect.any(String) },
+        });
         seen.push(e.event_id);
       }
       cursor = r.body.next_cursor;
@@ -185,9 +213,18 @@ describe('event store, link stats and event pages', () => {
     const total = 4000;
     const streaming = (async () => {
       for (let i = 0; i < total; i += 100) {
-        await Promise.all(Array.from({ length: 100 }, (_, j) => publisher.publish('conversion', {
-          tenant_id: t.tenant_id, link_id: 'crash', conversion_type: 'deposit', amount_cents: 1, currency: 'usd', timestamp: new Date(Date.UTC(2026, 2, 24, 0, 0, (i + j) % 86_400)).toISOString(),
-        })));
+        await Promise.all(
+          Array.from({ length: 100 }, (_, j) =>
+            publisher.publish('conversion', {
+              tenant_id: t.tenant_id,
+              link_id: 'crash',
+              conversion_type: 'deposit',
+              amount_cents: 1,
+              currency: 'usd',
+              timestamp: new Date(Date.UTC(2026, 2, 24, 0, 0, (i + j) % 86_400)).toISOString(),
+            }),
+          ),
+        );
       }
     })();
     await waitFor(async () => (await stored(t.tenant_id)) >= 800, { what: '800 stored', timeoutMs: 60_000 });

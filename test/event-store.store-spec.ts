@@ -30,7 +30,8 @@ describe('EventStore and EventsService (store tier)', () => {
       const rows = await h.db.query<{ id: string }>('SELECT id FROM events WHERE link_id = $1 ORDER BY id', ['ins']);
       expect(rows.map((r) => r.id)).toEqual([a.id, b.id].sort());
       const [bucket] = await h.db.query<{ count: string; first_at: Date; last_at: Date }>(
-        "SELECT count, first_at, last_at FROM link_stats_hourly WHERE tenant_id = $1 AND link_id = 'ins'", [t],
+        "SELECT count, first_at, last_at FROM link_stats_hourly WHERE tenant_id = $1 AND link_id = 'ins'",
+        [t],
       );
       expect(bucket!.count).toBe('2'); // the duplicate and the repeated batch added nothing
       expect([bucket!.first_at.toISOString(), bucket!.last_at.toISOString()]).toEqual(['2026-03-24T10:15:00.000Z', '2026-03-24T10:20:00.000Z']);
@@ -63,7 +64,13 @@ describe('EventStore and EventsService (store tier)', () => {
 
     it('adds whole hours from the rollup and the cut hours from raw events', async () => {
       const s = await service.stats(t, 'st', { from: '2026-03-24T10:30:00Z', to: '2026-03-24T12:10:00Z' });
-      expect(s).toMatchObject({ clicks: 1, attributions: 1, conversions: 3, first_event_at: '2026-03-24T10:45:00.000Z', last_event_at: '2026-03-24T12:05:00.000Z' });
+      expect(s).toMatchObject({
+        clicks: 1,
+        attributions: 1,
+        conversions: 3,
+        first_event_at: '2026-03-24T10:45:00.000Z',
+        last_event_at: '2026-03-24T12:05:00.000Z',
+      });
       expect(s.conversions_by_type).toEqual({ deposit: { count: 2, amount_cents: { usd: '18014398509481982' } }, signup: { count: 1, amount_cents: {} } });
       expect(s.revenue).toEqual({ usd: '18014398509481982' }); // past 2^53: exact, as a string
     });
@@ -122,13 +129,18 @@ describe('EventStore and EventsService (store tier)', () => {
     });
 
     it('filters by link, type and since, and pages within the filter', async () => {
-      const expected = (await h.db.query<{ id: string }>(
-        "SELECT id FROM events WHERE tenant_id = $1 AND link_id = 'odd' AND type = 'click' AND occurred_at >= '2026-03-22T00:00:00Z' ORDER BY txid, seq", [t],
-      )).map((r) => r.id);
+      const expected = (
+        await h.db.query<{ id: string }>(
+          "SELECT id FROM events WHERE tenant_id = $1 AND link_id = 'odd' AND type = 'click' AND occurred_at >= '2026-03-22T00:00:00Z' ORDER BY txid, seq",
+          [t],
+        )
+      ).map((r) => r.id);
       expect(expected.length).toBeGreaterThan(2);
       const { pages } = await walk({ link_id: 'odd', type: 'click', since: '2026-03-22T00:00:00Z', limit: 2 });
       expect(pages.flat()).toEqual(expected);
-      const conversions = (await h.db.query<{ id: string }>("SELECT id FROM events WHERE tenant_id = $1 AND type = 'conversion' ORDER BY txid, seq", [t])).map((r) => r.id);
+      const conversions = (await h.db.query<{ id: string }>("SELECT id FROM events WHERE tenant_id = $1 AND type = 'conversion' ORDER BY txid, seq", [t])).map(
+        (r) => r.id,
+      );
       expect(conversions).toHaveLength(9);
       const page = await service.page(t, { type: 'conversion' });
       expect(page.data.map((e) => e.event_id)).toEqual(conversions);

@@ -19,17 +19,59 @@ const nested = (n: number) => '['.repeat(n) + ']'.repeat(n);
 
 /** Every date-time form worth trying: RFC 3339 ones (accepted) and ISO-8601 ones it is not (refused). */
 const DATE_TIMES = [
-  '2026-03-24T15:00:00Z', '2026-03-24T17:00:00+02:00', '2026-03-24t15:00:00.123456789z', '2026-03-24T15:00:00.5-00:30',
-  '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2024-02-29T12:00:00Z',
-  '2026-03-24', '2026-W13-2T15:00:00Z', '2026-083T15:00:00Z', '20260324T150000Z', '2026-03-24T15:00Z', '2026-03-24T15:00:00',
-  '0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59', '2026-12-31T23:59:60Z', '+002026-03-24T15:00:00Z', '2026-03-24T15:00:00,5Z',
-  '2026-03-24T15:00:00+24:00', '2026-02-30T00:00:00Z',
+  '2026-03-24T15:00:00Z',
+  '2026-03-24T17:00:00+02:00',
+  '2026-03-24t15:00:00.123456789z',
+  '2026-03-24T15:00:00.5-00:30',
+  '0001-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '2024-02-29T12:00:00Z',
+  '2026-03-24',
+  '2026-W13-2T15:00:00Z',
+  '2026-083T15:00:00Z',
+  '20260324T150000Z',
+  '2026-03-24T15:00Z',
+  '2026-03-24T15:00:00',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59-23:59',
+  '2026-12-31T23:59:60Z',
+  '+002026-03-24T15:00:00Z',
+  '2026-03-24T15:00:00,5Z',
+  '2026-03-24T15:00:00+24:00',
+  '2026-02-30T00:00:00Z',
 ];
 
 /** Raw JSON text for numbers (so that values past 2^53 reach the service as written). */
-const NUMBERS = ['0', '9007199254740991', '9007199254740992', '9223372036854775807', '9223372036854775808', '1e308', '1e400', '-1', '1.5', '-0', '5e-324', '123456789012345678901234567890'];
+const NUMBERS = [
+  '0',
+  '9007199254740991',
+  '9007199254740992',
+  '9223372036854775807',
+  '9223372036854775808',
+  '1e308',
+  '1e400',
+  '-1',
+  '1.5',
+  '-0',
+  '5e-324',
+  '123456789012345678901234567890',
+];
 
-const STRINGS = ['plain', '\\u0000', 'a\\u0000b', '\\ud800', '\\udfff\\ud800', '\\ud83d\\ude00', 'مرحبا', 'e\\u0301', '\\ufeff', '\\uffff', '"quoted"', '\\\\', '\\u0001\\u001f'];
+const STRINGS = [
+  'plain',
+  '\\u0000',
+  'a\\u0000b',
+  '\\ud800',
+  '\\udfff\\ud800',
+  '\\ud83d\\ude00',
+  'مرحبا',
+  'e\\u0301',
+  '\\ufeff',
+  '\\uffff',
+  '"quoted"',
+  '\\\\',
+  '\\u0001\\u001f',
+];
 
 type Hostile = { type: 'click' | 'attribution' | 'conversion'; json: string; eventId: string };
 
@@ -95,9 +137,17 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
   async function canary(): Promise<void> {
     canaries++;
     const link = `canary-${canaries}`;
-    await produceRaw(`${prefix}.events.click`, [{ key: canaryTenant.tenant_id, value: JSON.stringify({ tenant_id: canaryTenant.tenant_id, link_id: link, timestamp: new Date().toISOString() }) }]);
-    await waitFor(() => receiver.on('/canary').some((r) => JSON.parse(r.body.toString()).data.link_id === link), { what: `canary ${canaries} delivered`, timeoutMs: 30_000 });
-    await waitFor(async () => (await api(svc, canaryTenant.api_key, 'GET', `/v1/links/${link}/stats`)).body?.clicks === 1, { what: `canary ${canaries} counted`, timeoutMs: 30_000 });
+    await produceRaw(`${prefix}.events.click`, [
+      { key: canaryTenant.tenant_id, value: JSON.stringify({ tenant_id: canaryTenant.tenant_id, link_id: link, timestamp: new Date().toISOString() }) },
+    ]);
+    await waitFor(() => receiver.on('/canary').some((r) => JSON.parse(r.body.toString()).data.link_id === link), {
+      what: `canary ${canaries} delivered`,
+      timeoutMs: 30_000,
+    });
+    await waitFor(async () => (await api(svc, canaryTenant.api_key, 'GET', `/v1/links/${link}/stats`)).body?.clicks === 1, {
+      what: `canary ${canaries} counted`,
+      timeoutMs: 30_000,
+    });
     const ready = await fetch(`${svc.url}/health/ready`);
     expect([ready.status, await ready.text()]).toEqual([200, expect.any(String)]);
     expect(svc.output).not.toMatch(/consumer crashed|RangeError|Maximum call stack/);
@@ -107,7 +157,11 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
     const t = hostileTenant.tenant_id;
     const conv = (extra: string, ts = '2026-03-24T15:00:00Z') => {
       const eventId = hex24();
-      return { type: 'conversion' as const, eventId, json: `{"event_id":"${eventId}","tenant_id":"${t}","link_id":"hostile","conversion_type":"deposit","timestamp":"${ts}"${extra}}` };
+      return {
+        type: 'conversion' as const,
+        eventId,
+        json: `{"event_id":"${eventId}","tenant_id":"${t}","link_id":"hostile","conversion_type":"deposit","timestamp":"${ts}"${extra}}`,
+      };
     };
     const known: Hostile[] = [
       conv(`,"metadata":{"deep":${nested(30_000)}}`), // the message that crashed the event store
@@ -124,9 +178,13 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
     sent.push(...known);
     for (const e of known) await produceRaw(`${prefix}.events.conversion`, [{ key: t, value: e.json }]);
     await canary();
-    const normalised = await waitFor(() => receiver.on('/hostile').find((r) => r.headers['x-rift-event-id'] === known[7]!.eventId), { what: 'the offset date-time delivered' });
+    const normalised = await waitFor(() => receiver.on('/hostile').find((r) => r.headers['x-rift-event-id'] === known[7]!.eventId), {
+      what: 'the offset date-time delivered',
+    });
     expect(JSON.parse(normalised.body.toString()).data.timestamp).toBe('2026-03-24T15:00:00.25Z');
-    const big = await waitFor(() => receiver.on('/hostile').find((r) => r.headers['x-rift-event-id'] === known[4]!.eventId), { what: 'the big metadata number delivered' });
+    const big = await waitFor(() => receiver.on('/hostile').find((r) => r.headers['x-rift-event-id'] === known[4]!.eventId), {
+      what: 'the big metadata number delivered',
+    });
     expect(JSON.parse(big.body.toString()).data.metadata.n).toBe(1.2345678901234568e29);
   });
 
@@ -142,40 +200,51 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
   });
 
   it('accounts for every hostile event: delivered with a UTC timestamp, or set aside with a reason', async () => {
-    const delivered = () => new Map(receiver.on('/hostile').map((r) => [String(r.headers['x-rift-event-id']), JSON.parse(r.body.toString()) as { data: { timestamp: string } }]));
-    const accounted = await waitFor(async () => {
-      const invalid = await readTopic(`${prefix}.events.invalid`, { settleMs: 500 });
-      const idOf = (m: (typeof invalid)[number]) => {
-        try {
-          return String(JSON.parse(m.value!.toString()).event_id);
-        } catch {
-          return /"event_id":"([0-9a-f]{24})"/.exec(m.value?.toString() ?? '')?.[1] ?? '';
-        }
-      };
-      const setAside = new Map(invalid.map((m) => [idOf(m), m.headers?.['rift-reason']?.toString() ?? '']));
-      const got = delivered();
-      const missing = sent.filter((e) => !got.has(e.eventId) && !setAside.has(e.eventId));
-      return missing.length === 0 ? { setAside, got } : undefined;
-    }, { what: 'every hostile event delivered or set aside', timeoutMs: 60_000, intervalMs: 1_000 });
+    const delivered = () =>
+      new Map(receiver.on('/hostile').map((r) => [String(r.headers['x-rift-event-id']), JSON.parse(r.body.toString()) as { data: { timestamp: string } }]));
+    const accounted = await waitFor(
+      async () => {
+        const invalid = await readTopic(`${prefix}.events.invalid`, { settleMs: 500 });
+        const idOf = (m: (typeof invalid)[number]) => {
+          try {
+            return String(JSON.parse(m.value!.toString()).event_id);
+          } catch {
+            return /"event_id":"([0-9a-f]{24})"/.exec(m.value?.toString() ?? '')?.[1] ?? '';
+          }
+        };
+        const setAside = new Map(invalid.map((m) => [idOf(m), m.headers?.['rift-reason']?.toString() ?? '']));
+        const got = delivered();
+        const missing = sent.filter((e) => !got.has(e.eventId) && !setAside.has(e.eventId));
+        return missing.length === 0 ? { setAside, got } : undefined;
+      },
+      { what: 'every hostile event delivered or set aside', timeoutMs: 60_000, intervalMs: 1_000 },
+    );
     for (const [, reason] of accounted.setAside) expect(reason.length).toBeGreaterThan(5);
     for (const [, body] of accounted.got) expect(body.data.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/);
     // Both outcomes occur: the generator is not all-valid or all-invalid.
     expect(accounted.got.size).toBeGreaterThan(0);
     expect(accounted.setAside.size).toBeGreaterThan(0);
     // And every offset behind them is committed: no partition holds on to a message it has finished.
-    await waitFor(async () => {
-      const text = await (await fetch(`${svc.url}/metrics`)).text();
-      if (metric(text, 'rift_kafka_consumer_lag_stale') !== 0 || metric(text, 'rift_kafka_consumer_lag', { group: `${prefix}-dispatcher` }) === undefined) return false;
-      return ['dispatcher', 'event-store'].every((g) => metricSum(text, 'rift_kafka_consumer_lag', { group: `${prefix}-${g}` }) === 0);
-    }, { what: 'the input groups\' lag back to 0', timeoutMs: 60_000, intervalMs: 1_000 });
+    await waitFor(
+      async () => {
+        const text = await (await fetch(`${svc.url}/metrics`)).text();
+        if (metric(text, 'rift_kafka_consumer_lag_stale') !== 0 || metric(text, 'rift_kafka_consumer_lag', { group: `${prefix}-dispatcher` }) === undefined)
+          return false;
+        return ['dispatcher', 'event-store'].every((g) => metricSum(text, 'rift_kafka_consumer_lag', { group: `${prefix}-${g}` }) === 0);
+      },
+      { what: "the input groups' lag back to 0", timeoutMs: 60_000, intervalMs: 1_000 },
+    );
   });
 
   it('stores exactly the delivered hostile events, and counts them', async () => {
     const ids = new Set(receiver.on('/hostile').map((r) => String(r.headers['x-rift-event-id'])));
-    await waitFor(async () => {
-      const stats = await api(svc, hostileTenant.api_key, 'GET', '/v1/links/hostile/stats');
-      return stats.body.clicks + stats.body.attributions + stats.body.conversions === ids.size;
-    }, { what: 'the stats to count every delivered hostile event', timeoutMs: 30_000 });
+    await waitFor(
+      async () => {
+        const stats = await api(svc, hostileTenant.api_key, 'GET', '/v1/links/hostile/stats');
+        return stats.body.clicks + stats.body.attributions + stats.body.conversions === ids.size;
+      },
+      { what: 'the stats to count every delivered hostile event', timeoutMs: 30_000 },
+    );
     const rows = await db.query<{ id: string }>('SELECT id FROM events WHERE tenant_id = $1', [hostileTenant.tenant_id]);
     expect(new Set(rows.map((r) => r.id))).toEqual(ids);
   });
@@ -194,7 +263,10 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
       const value = `{"event_id":"${eventId}","tenant_id":"${t.tenant_id}","link_id":"big","conversion_type":"deposit","metadata":{"q":"${'\\"'.repeat(470_000)}"},"timestamp":"2026-03-24T15:00:00Z"}`;
       expect(Buffer.byteLength(value)).toBeGreaterThan(900_000);
       await produceRaw(`${prefix}-big.events.conversion`, [{ key: t.tenant_id, value }]);
-      const ref = await waitFor(async () => (await readTopic(`${prefix}-big.events.invalid`, { settleMs: 500 })).find((m) => m.headers?.['rift-reference']?.toString() === 'true'), { what: 'the reference set aside', timeoutMs: 60_000, intervalMs: 1_000 });
+      const ref = await waitFor(
+        async () => (await readTopic(`${prefix}-big.events.invalid`, { settleMs: 500 })).find((m) => m.headers?.['rift-reference']?.toString() === 'true'),
+        { what: 'the reference set aside', timeoutMs: 60_000, intervalMs: 1_000 },
+      );
       expect(ref.headers?.['rift-target-topic']?.toString()).toBe(`${prefix}-big.webhooks.retry.200ms`);
       expect(Number(ref.headers?.['rift-size-bytes']?.toString())).toBeGreaterThan(1_000_000);
       expect(ref.value!.length).toBe(1024);
@@ -202,7 +274,9 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
       // Stored all the same, and the service is still ready and delivering.
       await waitFor(async () => (await api(big, t.api_key, 'GET', '/v1/links/big/stats')).body?.conversions === 1, { what: 'the big event counted' });
       receiver.script('/big', () => ({ status: 200 }));
-      await produceRaw(`${prefix}-big.events.conversion`, [{ key: t.tenant_id, value: `{"tenant_id":"${t.tenant_id}","link_id":"big","conversion_type":"deposit","timestamp":"2026-03-24T15:00:00Z"}` }]);
+      await produceRaw(`${prefix}-big.events.conversion`, [
+        { key: t.tenant_id, value: `{"tenant_id":"${t.tenant_id}","link_id":"big","conversion_type":"deposit","timestamp":"2026-03-24T15:00:00Z"}` },
+      ]);
       await waitFor(() => receiver.on('/big').length === 2, { what: 'the next event delivered' });
       expect((await fetch(`${big.url}/health/ready`)).status).toBe(200);
     } finally {
@@ -218,10 +292,13 @@ describe('hostile input never stops the pipeline (real Kafka, Postgres, HTTPS re
     }));
     await produceRaw(`${prefix}.events.conversion`, events);
     const expected = (9007199254740991n * 1100n).toString();
-    const stats = await waitFor(async () => {
-      const r = await api(svc, t.api_key, 'GET', '/v1/links/whale/stats');
-      return r.body?.conversions === 1100 ? r.body : undefined;
-    }, { what: '1,100 whale conversions counted', timeoutMs: 60_000 });
+    const stats = await waitFor(
+      async () => {
+        const r = await api(svc, t.api_key, 'GET', '/v1/links/whale/stats');
+        return r.body?.conversions === 1100 ? r.body : undefined;
+      },
+      { what: '1,100 whale conversions counted', timeoutMs: 60_000 },
+    );
     expect(stats.revenue).toEqual({ usd: expected });
     await canary();
   });

@@ -64,11 +64,15 @@ describe('LinksStore and LinksService (store tier)', () => {
     ]);
   });
 
-  it('finds one stored event of the tenant, and not another tenant\'s', async () => {
+  it("finds one stored event of the tenant, and not another tenant's", async () => {
     const e = await service.event(t, conversionId);
     expect(e).toMatchObject({ event_id: conversionId, event: 'conversion', data: { link_id: 'spring', n: conversionId } });
     expect(Number.isNaN(Date.parse(e.stored_at))).toBe(false);
-    for (const [tenant, id] of [[other, conversionId], [t, hex24()], [t, 'not-an-id']] as const) {
+    for (const [tenant, id] of [
+      [other, conversionId],
+      [t, hex24()],
+      [t, 'not-an-id'],
+    ] as const) {
       const err = await service.event(tenant, id).catch((x: unknown) => x);
       expect(err).toBeInstanceOf(HttpException);
       expect((err as HttpException).getStatus()).toBe(404);

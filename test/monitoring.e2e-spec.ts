@@ -16,7 +16,7 @@ const describeIfPrometheus = installed ? describe : describe.skip;
 type Vector = { metric: Record<string, string>; value: [number, string] }[];
 
 /** A real Prometheus server (Debian's package) scraping the service every second. */
-describeIfPrometheus('monitoring: a real Prometheus scrapes the service; the Grafana dashboard\'s queries run', () => {
+describeIfPrometheus("monitoring: a real Prometheus scrapes the service; the Grafana dashboard's queries run", () => {
   const prefix = uniquePrefix('mon');
   let db: TestDatabase;
   let receiver: Receiver;
@@ -44,12 +44,25 @@ describeIfPrometheus('monitoring: a real Prometheus scrapes the service; the Gra
     await waitFor(() => receiver.on('/ok').length === 20 && receiver.on('/down').length === 40, { what: 'deliveries and failures', timeoutMs: 30_000 });
 
     dir = mkdtempSync(path.join(tmpdir(), 'rift-prom-'));
-    writeFileSync(path.join(dir, 'prometheus.yml'), [
-      'global:', '  scrape_interval: 1s', 'scrape_configs:', '  - job_name: rift', '    static_configs:', `      - targets: ["127.0.0.1:${svc.port}"]`, '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(dir, 'prometheus.yml'),
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        'scrape_configs:',
+        '  - job_name: rift',
+        '    static_configs:',
+        `      - targets: ["127.0.0.1:${svc.port}"]`,
+        '',
+      ].join('\n'),
+    );
     const port = await freePort();
     promUrl = `http://127.0.0.1:${port}`;
-    prom = spawn('prometheus', [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    prom = spawn(
+      'prometheus',
+      [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     prom.stdout!.on('data', (d: Buffer) => (promLog += d.toString()));
     prom.stderr!.on('data', (d: Buffer) => (promLog += d.toString()));
     await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, { what: `Prometheus to be ready\n${promLog.slice(-1000)}`, timeoutMs: 30_000 });
@@ -64,22 +77,31 @@ describeIfPrometheus('monitoring: a real Prometheus scrapes the service; the Gra
   });
 
   it('scrapes /metrics: the target is up, PromQL returns consumer lag per partition and the delivery counters', async () => {
-    const up = await waitFor(async () => {
-      const r = await query('up{job="rift"}');
-      return r.data?.result[0]?.value[1] === '1' ? r : undefined;
-    }, { what: 'the rift target to be up', timeoutMs: 30_000 });
+    const up = await waitFor(
+      async () => {
+        const r = await query('up{job="rift"}');
+        return r.data?.result[0]?.value[1] === '1' ? r : undefined;
+      },
+      { what: 'the rift target to be up', timeoutMs: 30_000 },
+    );
     expect(up.status).toBe('success');
 
-    const lag = await waitFor(async () => {
-      const r = await query(`rift_kafka_consumer_lag{group="${prefix}-dispatcher"}`);
-      return (r.data?.result.length ?? 0) > 0 ? r.data!.result : undefined;
-    }, { what: 'lag series', timeoutMs: 30_000 });
+    const lag = await waitFor(
+      async () => {
+        const r = await query(`rift_kafka_consumer_lag{group="${prefix}-dispatcher"}`);
+        return (r.data?.result.length ?? 0) > 0 ? r.data!.result : undefined;
+      },
+      { what: 'lag series', timeoutMs: 30_000 },
+    );
     expect(new Set(lag.map((s) => s.metric.topic))).toEqual(new Set([`${prefix}.events.click`, `${prefix}.events.attribution`, `${prefix}.events.conversion`]));
     expect(lag.every((s) => /^\d+$/.test(s.metric.partition!))).toBe(true);
-    const total = await waitFor(async () => {
-      const r = await query(`sum(rift_kafka_consumer_lag{group="${prefix}-dispatcher"})`);
-      return r.data?.result[0]?.value[1] === '0' ? r : undefined;
-    }, { what: 'lag 0 after the run', timeoutMs: 30_000 });
+    const total = await waitFor(
+      async () => {
+        const r = await query(`sum(rift_kafka_consumer_lag{group="${prefix}-dispatcher"})`);
+        return r.data?.result[0]?.value[1] === '0' ? r : undefined;
+      },
+      { what: 'lag 0 after the run', timeoutMs: 30_000 },
+    );
     expect(total.status).toBe('success');
 
     const delivered = await query('sum(rift_deliveries_total{event_type="click",outcome="delivered"})');
@@ -88,10 +110,13 @@ describeIfPrometheus('monitoring: a real Prometheus scrapes the service; the Gra
     expect(Number(dead.data!.result[0]!.value[1])).toBe(20);
     const failedFirst = await query('sum(rift_delivery_attempts_total{tier="first",result="failed"})');
     expect(Number(failedFirst.data!.result[0]!.value[1])).toBe(20);
-    const dlq = await waitFor(async () => {
-      const r = await query('max(rift_dlq_messages)');
-      return r.data?.result[0]?.value[1] === '20' ? r : undefined;
-    }, { what: 'DLQ size 20', timeoutMs: 20_000 });
+    const dlq = await waitFor(
+      async () => {
+        const r = await query('max(rift_dlq_messages)');
+        return r.data?.result[0]?.value[1] === '20' ? r : undefined;
+      },
+      { what: 'DLQ size 20', timeoutMs: 20_000 },
+    );
     expect(dlq.status).toBe('success');
   });
 
@@ -102,8 +127,10 @@ describeIfPrometheus('monitoring: a real Prometheus scrapes the service; the Gra
     const exprs = dash.panels.flatMap((p) => p.targets.map((t) => ({ title: p.title, expr: t.expr })));
     expect(exprs.length).toBeGreaterThanOrEqual(10);
     const results = await Promise.all(exprs.map(async (e) => ({ ...e, r: await query(e.expr) })));
-    for (const { title, expr, r } of results) expect({ title, expr, status: r.status, error: r.error }).toEqual({ title, expr, status: 'success', error: undefined });
+    for (const { title, expr, r } of results)
+      expect({ title, expr, status: r.status, error: r.error }).toEqual({ title, expr, status: 'success', error: undefined });
     const withData = (title: string) => results.filter((x) => x.title === title).some((x) => (x.r.data?.result.length ?? 0) > 0);
-    for (const title of ['Consumer lag (all groups)', 'Consumer lag by group', 'DLQ size', 'In flight']) expect([title, withData(title)]).toEqual([title, true]);
+    for (const title of ['Consumer lag (all groups)', 'Consumer lag by group', 'DLQ size', 'In flight'])
+      expect([title, withData(title)]).toEqual([title, true]);
   });
 });

@@ -38,13 +38,25 @@ describe('operations: attempt log, dead-letter replay, consumer lag, logs (real 
     const w = await registerWebhook(apiSvc, t.api_key, receiver.url('/log/failing'), ['click']);
     receiver.script('/log/failing', (_req, nth) => ({ status: nth <= 2 ? 503 : 410 })); // nth counts from 1
     const { event_id } = await publisher.publish('click', { tenant_id: t.tenant_id, link_id: 'log', timestamp: now() });
-    const page = await waitFor(async () => {
-      const r = await api(apiSvc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries`);
-      return r.status === 200 && r.body.data.length === 3 ? r.body : undefined;
-    }, { what: 'three attempts in the log', timeoutMs: 20_000 });
+    const page = await waitFor(
+      async () => {
+        const r = await api(apiSvc, t.api_key, 'GET', `/v1/webhooks/${w.id}/deliveries`);
+        return r.status === 200 && r.body.data.length === 3 ? r.body : undefined;
+      },
+      { what: 'three attempts in the log', timeoutMs: 20_000 },
+    );
     // Newest first: the third (last) attempt went to the DLQ.
-    expect(page.data.map((a: { attempt: number; tier: string; status_code: number; error: string; outcome: string; next: string; event_id: string }) =>
-      [a.attempt, a.tier, a.status_code, a.error, a.outcome, a.next, a.event_id])).toEqual([
+    expect(
+      page.data.map((a: { attempt: number; tier: string; status_code: number; error: string; outcome: string; next: string; event_id: string }) => [
+        a.attempt,
+        a.tier,
+        a.status_code,
+        a.error,
+        a.outcome,
+        a.next,
+        a.event_id,
+      ]),
+    ).toEqual([
       [3, '400ms', 410, 'http_410', 'failed', 'dead_letter', event_id],
       [2, '200ms', 503, 'http_503', 'failed', 'retry', event_id],
       [1, 'first', 503, 'http_503', 'failed', 'retry', event_id],
@@ -86,11 +98,14 @@ describe('operations: attempt log, dead-letter replay, consumer lag, logs (real 
     await waitFor(() => receiver.on('/dlq/broken').length === 3 && receiver.on('/dlq/gone').length === 3, { what: 'both exhausted', timeoutMs: 20_000 });
     expect((await api(apiSvc, t.api_key, 'DELETE', `/v1/webhooks/${gone.id}`)).status).toBe(204);
 
-    const list = await waitFor(async () => {
-      const r = await riftAsync(['dlq', 'list', '--json', '--since', '10m'], env);
-      const rows = r.status === 0 ? (JSON.parse(r.stdout) as { webhook_id: string; event_id: string; attempts: number; last_error: string }[]) : [];
-      return rows.filter((e) => e.event_id === event_id).length === 2 ? rows : undefined;
-    }, { what: 'two DLQ entries listed', timeoutMs: 20_000 });
+    const list = await waitFor(
+      async () => {
+        const r = await riftAsync(['dlq', 'list', '--json', '--since', '10m'], env);
+        const rows = r.status === 0 ? (JSON.parse(r.stdout) as { webhook_id: string; event_id: string; attempts: number; last_error: string }[]) : [];
+        return rows.filter((e) => e.event_id === event_id).length === 2 ? rows : undefined;
+      },
+      { what: 'two DLQ entries listed', timeoutMs: 20_000 },
+    );
     expect(list.find((e) => e.webhook_id === w.id)).toMatchObject({ attempts: 3, last_error: 'http_500' });
     const filtered = await riftAsync(['dlq', 'list', '--webhook', w.id], env);
     expect(filtered.stdout).toContain('1 dead-lettered deliveries');
@@ -134,10 +149,13 @@ describe('operations: attempt log, dead-letter replay, consumer lag, logs (real 
     const { event_id } = await publisher.publish('attribution', { tenant_id: t.tenant_id, link_id: 'r', install_id: 'i-1', timestamp: now() });
     await waitFor(() => receiver.on('/retry/one').length === 1, { what: 'the first delivery' });
     // The event store has it once the event-store group wrote it.
-    const r = await waitFor(async () => {
-      const res = await api(apiSvc, t.api_key, 'POST', `/v1/webhooks/${w.id}/deliveries/${event_id}/retry`);
-      return res.status === 202 ? res : undefined;
-    }, { what: 'the retry to be accepted' });
+    const r = await waitFor(
+      async () => {
+        const res = await api(apiSvc, t.api_key, 'POST', `/v1/webhooks/${w.id}/deliveries/${event_id}/retry`);
+        return res.status === 202 ? res : undefined;
+      },
+      { what: 'the retry to be accepted' },
+    );
     expect(r.body).toEqual({ webhook_id: w.id, event_id, status: 'queued' });
     await waitFor(() => receiver.on('/retry/one').length === 2, { what: 'the retried delivery' });
     const [a, b] = receiver.on('/retry/one');
@@ -176,12 +194,26 @@ describe('operations: attempt log, dead-letter replay, consumer lag, logs (real 
   });
 
   it('logs JSON lines: one per attempt with its fields, request ids on HTTP lines, no secrets or keys', async () => {
-    const lines = [...apiSvc.output.split('\n'), ...dispatcher.output.split('\n')].filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = [...apiSvc.output.split('\n'), ...dispatcher.output.split('\n')]
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const attempt = lines.find((l) => l.msg === 'delivery attempt' && l.outcome === 'failed');
-    expect(attempt).toMatchObject({ webhook_id: expect.any(String), event_id: expect.any(String), event_type: expect.any(String), attempt: expect.any(Number),
-      tier: expect.any(String), status_code: expect.any(Number), error: expect.any(String), duration_ms: expect.any(Number), at: expect.any(String), next: expect.any(String) });
+    expect(attempt).toMatchObject({
+      webhook_id: expect.any(String),
+      event_id: expect.any(String),
+      event_type: expect.any(String),
+      attempt: expect.any(Number),
+      tier: expect.any(String),
+      status_code: expect.any(Number),
+      error: expect.any(String),
+      duration_ms: expect.any(Number),
+      at: expect.any(String),
+      next: expect.any(String),
+    });
 
-    const res = await fetch(`${apiSvc.url}/v1/webhooks`, { headers: { authorization: 'Bearer rl_live_thisisnotarealkeybutlookslikeoneAAAAAAAAAAAAA', 'x-request-id': 'req-ops-1' } });
+    const res = await fetch(`${apiSvc.url}/v1/webhooks`, {
+      headers: { authorization: 'Bearer rl_live_thisisnotarealkeybutlookslikeoneAAAAAAAAAAAAA', 'x-request-id': 'req-ops-1' },
+    });
     expect(res.headers.get('x-request-id')).toBe('req-ops-1');
     const http = await waitFor(() => apiSvc.output.split('\n').find((l) => l.includes('req-ops-1')), { what: 'the request line' });
     expect(JSON.parse(http)).toMatchObject({ req: { id: 'req-ops-1', method: 'GET', url: '/v1/webhooks' }, res: { status: 401 } });

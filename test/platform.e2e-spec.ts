@@ -43,7 +43,9 @@ describe('platform', () => {
     ['Kafka', { KAFKA_BROKERS: '127.0.0.1:1' }, 'kafka', 'postgres'],
     ['PostgreSQL', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' }, 'postgres', 'kafka'],
   ])('stays up and not ready while %s is unreachable, saying what it waits for', async (name, broken, down, up) => {
-    const svc = await new ServiceProcess(baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: uniquePrefix('down'), RIFT_ROLE: 'all', ...broken })).start({ waitReady: false });
+    const svc = await new ServiceProcess(baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: uniquePrefix('down'), RIFT_ROLE: 'all', ...broken })).start({
+      waitReady: false,
+    });
     try {
       const res = await waitFor(async () => {
         const r = await fetch(`${svc.url}/health/ready`);
@@ -56,10 +58,13 @@ describe('platform', () => {
       await waitFor(() => svc.output.includes(`waiting for ${name}`), { what: `a log line naming ${name}` });
       if (name === 'Kafka') {
         // The metrics endpoint keeps answering; lag is marked stale rather than crashing.
-        const metrics = await waitFor(async () => {
-          const t = await (await fetch(`${svc.url}/metrics`)).text();
-          return t.includes('rift_kafka_consumer_lag_stale 1') ? t : undefined;
-        }, { what: 'stale lag' });
+        const metrics = await waitFor(
+          async () => {
+            const t = await (await fetch(`${svc.url}/metrics`)).text();
+            return t.includes('rift_kafka_consumer_lag_stale 1') ? t : undefined;
+          },
+          { what: 'stale lag' },
+        );
         expect(metrics).toContain('rift_deliveries_total');
       }
       expect(svc.exitCode).toBeUndefined();
@@ -105,8 +110,12 @@ describe('platform', () => {
   });
 
   it('records applied migrations in _prisma_migrations the way Prisma does', async () => {
-    const rows = await db.query<{ migration_name: string; checksum: string; finished_at: Date | null }>('SELECT migration_name, checksum, finished_at FROM _prisma_migrations');
-    const onDisk = spawnSync('ls', [path.join(ROOT, 'prisma', 'migrations')], { encoding: 'utf8' }).stdout.split('\n').filter((n) => /^\d+_/.test(n));
+    const rows = await db.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+      'SELECT migration_name, checksum, finished_at FROM _prisma_migrations',
+    );
+    const onDisk = spawnSync('ls', [path.join(ROOT, 'prisma', 'migrations')], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((n) => /^\d+_/.test(n));
     expect(rows.map((r) => r.migration_name).sort()).toEqual(onDisk.sort());
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum) && r.finished_at !== null)).toBe(true);
   });

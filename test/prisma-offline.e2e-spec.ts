@@ -10,7 +10,16 @@ import { migrationsDir } from '../tools/prisma-offline/paths.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { ROOT } from './support/service.js';
 
-interface Row { id: string; migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; started_at: Date; applied_steps_count: number; logs: string | null }
+interface Row {
+  id: string;
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+  started_at: Date;
+  applied_steps_count: number;
+  logs: string | null;
+}
 const bookkeeping = (db: TestDatabase) => db.query<Row>('SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
 
 describe('prisma-offline applier on a real database', () => {
@@ -83,9 +92,7 @@ describe('prisma-offline applier on a real database', () => {
       ['20270102000000_bad', 'CREATE TABLE half (id int);\n-- the next line is wrong\nCREATE TABLE bad (id nope);\n'],
       ['20270103000000_later', 'CREATE TABLE later (id int);\n'],
     );
-    await expect(applyMigrations(db.url, { dir })).rejects.toThrow(
-      'migration 20270102000000_bad failed at migration.sql:3:22: type "nope" does not exist',
-    );
+    await expect(applyMigrations(db.url, { dir })).rejects.toThrow('migration 20270102000000_bad failed at migration.sql:3:22: type "nope" does not exist');
     expect((await bookkeeping(db)).map((r) => r.migration_name)).toEqual(['20270101000000_ok']);
     const tables = await db.query<{ t: string | null }>(`SELECT to_regclass(x) AS t FROM unnest(ARRAY['ok', 'half', 'later']) x`);
     expect(tables.map((r) => r.t)).toEqual(['ok', null, null]);
@@ -125,7 +132,10 @@ describe('prisma-offline applier on a real database', () => {
     const run = (cmd: string, args: string[], url: string) =>
       spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: url, RIFT_MIGRATOR: 'builtin' } });
     const n = readMigrations(migrationsDir).length;
-    for (const [db, cmd, args] of [[viaNpm, 'npm', ['run', '--silent', 'db:migrate']], [viaDist, process.execPath, ['dist/tools/prisma-offline/main.js', 'migrate']]] as const) {
+    for (const [db, cmd, args] of [
+      [viaNpm, 'npm', ['run', '--silent', 'db:migrate']],
+      [viaDist, process.execPath, ['dist/tools/prisma-offline/main.js', 'migrate']],
+    ] as const) {
       const first = run(cmd, [...args], db.url);
       expect([first.status, first.stderr]).toEqual([0, expect.stringContaining(`[migrate] ${n} migration(s) applied`)]);
       const again = run(cmd, [...args], db.url);

@@ -39,12 +39,18 @@ describe('producers that are not Node: kcat (librdkafka) and the Python example 
 
   /** Waits for one delivery per event id on the path and for the events in the event store; returns the bodies by id. */
   async function deliveredAndStored(key: string, receivedOn: string, ids: string[]): Promise<Map<string, { event: string; data: Record<string, unknown> }>> {
-    await waitFor(() => ids.every((id) => receiver.on(receivedOn).some((r) => r.headers['x-rift-event-id'] === id)), { what: 'the deliveries', timeoutMs: 30_000 });
-    await waitFor(async () => {
-      const r = await api(svc, key, 'GET', '/v1/events?limit=1000');
-      const stored = new Set((r.body.data as { event_id: string }[]).map((e) => e.event_id));
-      return ids.every((id) => stored.has(id));
-    }, { what: 'the events in the event store' });
+    await waitFor(() => ids.every((id) => receiver.on(receivedOn).some((r) => r.headers['x-rift-event-id'] === id)), {
+      what: 'the deliveries',
+      timeoutMs: 30_000,
+    });
+    await waitFor(
+      async () => {
+        const r = await api(svc, key, 'GET', '/v1/events?limit=1000');
+        const stored = new Set((r.body.data as { event_id: string }[]).map((e) => e.event_id));
+        return ids.every((id) => stored.has(id));
+      },
+      { what: 'the events in the event store' },
+    );
     return new Map(receiver.on(receivedOn).map((r) => [r.headers['x-rift-event-id'] as string, JSON.parse(r.body.toString())]));
   }
 
@@ -56,14 +62,30 @@ describe('producers that are not Node: kcat (librdkafka) and the Python example 
     const events = {
       click: { event_id: hex24(), tenant_id: t.tenant_id, link_id: 'kcat-link', platform: 'android', timestamp: ts },
       attribution: { event_id: hex24(), tenant_id: t.tenant_id, link_id: 'kcat-link', install_id: 'device-1', timestamp: ts },
-      conversion: { event_id: hex24(), tenant_id: t.tenant_id, link_id: 'kcat-link', conversion_type: 'purchase', amount_cents: 1999, currency: 'eur', timestamp: ts },
+      conversion: {
+        event_id: hex24(),
+        tenant_id: t.tenant_id,
+        link_id: 'kcat-link',
+        conversion_type: 'purchase',
+        amount_cents: 1999,
+        currency: 'eur',
+        timestamp: ts,
+      },
     };
     for (const [type, data] of Object.entries(events)) {
       // The README's command: key|value per line on stdin, acks=all.
-      const r = spawnSync('kcat', ['-P', '-b', KAFKA_BROKERS, '-t', `${prefix}.events.${type}`, '-K', '|', '-X', 'acks=all'], { input: `${t.tenant_id}|${JSON.stringify(data)}\n`, encoding: 'utf8', timeout: 30_000 });
+      const r = spawnSync('kcat', ['-P', '-b', KAFKA_BROKERS, '-t', `${prefix}.events.${type}`, '-K', '|', '-X', 'acks=all'], {
+        input: `${t.tenant_id}|${JSON.stringify(data)}\n`,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       expect([type, r.status, r.status === 0 ? '' : r.stderr]).toEqual([type, 0, '']);
     }
-    const bodies = await deliveredAndStored(t.api_key, '/kcat', Object.values(events).map((e) => e.event_id));
+    const bodies = await deliveredAndStored(
+      t.api_key,
+      '/kcat',
+      Object.values(events).map((e) => e.event_id),
+    );
     for (const [type, data] of Object.entries(events)) {
       const body = bodies.get(data.event_id)!;
       expect(body.event).toBe(type);
@@ -78,14 +100,27 @@ describe('producers that are not Node: kcat (librdkafka) and the Python example 
     await registerWebhook(svc, t.api_key, receiver.url('/python'), ['click', 'attribution', 'conversion']);
     await new Promise((r) => setTimeout(r, 500));
     const r = spawnSync(python!, [path.join(ROOT, 'examples', 'python', 'producer.py'), '--tenant', t.tenant_id, '--link', 'py-link'], {
-      env: { PATH: process.env.PATH, KAFKA_BROKERS, RIFT_TOPIC_PREFIX: prefix }, encoding: 'utf8', timeout: 60_000,
+      env: { PATH: process.env.PATH, KAFKA_BROKERS, RIFT_TOPIC_PREFIX: prefix },
+      encoding: 'utf8',
+      timeout: 60_000,
     });
     // librdkafka logs transient warnings on stderr (e.g. a coordinator still loading): only the exit status counts.
     expect([r.status, r.status === 0 ? '' : r.stderr]).toEqual([0, '']);
-    const sent = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; event_id: string; topic: string });
+    const sent = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; event_id: string; topic: string });
     expect(sent.map((s) => s.type).sort()).toEqual(['attribution', 'click', 'conversion']);
-    const bodies = await deliveredAndStored(t.api_key, '/python', sent.map((s) => s.event_id));
+    const bodies = await deliveredAndStored(
+      t.api_key,
+      '/python',
+      sent.map((s) => s.event_id),
+    );
     for (const s of sent) expect(bodies.get(s.event_id)).toMatchObject({ event: s.type, data: { tenant_id: t.tenant_id, link_id: 'py-link' } });
-    expect(bodies.get(sent.find((s) => s.type === 'conversion')!.event_id)!.data).toMatchObject({ amount_cents: 10000, currency: 'usd', event_id: expect.any(String) });
+    expect(bodies.get(sent.find((s) => s.type === 'conversion')!.event_id)!.data).toMatchObject({
+      amount_cents: 10000,
+      currency: 'usd',
+      event_id: expect.any(String),
+    });
   });
 });

@@ -37,7 +37,7 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     await db?.drop();
   });
 
-  it('every delivery, retries included, verifies with standardwebhooks, svix and the docs\' Node and Python code', async () => {
+  it("every delivery, retries included, verifies with standardwebhooks, svix and the docs' Node and Python code", async () => {
     const t = createTenant(env);
     const wh = await registerWebhook(svc, t.api_key, receiver.url('/sig'), ['click', 'attribution', 'conversion']);
     const whsec = (wh as unknown as { standard_webhooks_secret: string }).standard_webhooks_secret;
@@ -45,8 +45,16 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     receiver.script('/sig', (_r, nth) => (nth === 1 ? { status: 500 } : undefined));
     const ids = [
       (await publisher.publish('click', click(t.tenant_id))).event_id,
-      (await publisher.publish('attribution', { tenant_id: t.tenant_id, link_id: 'summer-sale', install_id: 'device-uuid-123', timestamp: '2026-03-24T15:05:00Z' })).event_id,
-      (await publisher.publish('conversion', { tenant_id: t.tenant_id, link_id: 'summer-sale', conversion_type: 'signup', timestamp: '2026-03-24T15:10:00Z' })).event_id,
+      (
+        await publisher.publish('attribution', {
+          tenant_id: t.tenant_id,
+          link_id: 'summer-sale',
+          install_id: 'device-uuid-123',
+          timestamp: '2026-03-24T15:05:00Z',
+        })
+      ).event_id,
+      (await publisher.publish('conversion', { tenant_id: t.tenant_id, link_id: 'summer-sale', conversion_type: 'signup', timestamp: '2026-03-24T15:10:00Z' }))
+        .event_id,
     ];
     await waitFor(() => receiver.on('/sig').length === 4, { what: '3 deliveries and 1 retry' });
     for (const r of receiver.on('/sig')) {
@@ -75,8 +83,9 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     // new secret, accepted in either header (the README's steps). A failed check answers 401.
     const receiverState: { secrets: string[]; failures: number } = { secrets: [wh.secret], failures: 0 };
     receiver.script('/rot', (r) => {
-      const ok = receiverState.secrets.some((s) => [h(r, 'x-rift-signature'), h(r, 'x-rift-signature-next')].some((sig) => sig && verifyWebhook(r.body, sig, s)))
-        && receiverState.secrets.some((s) => verifyStandard(r, toWhsec(s)));
+      const ok =
+        receiverState.secrets.some((s) => [h(r, 'x-rift-signature'), h(r, 'x-rift-signature-next')].some((sig) => sig && verifyWebhook(r.body, sig, s))) &&
+        receiverState.secrets.some((s) => verifyStandard(r, toWhsec(s)));
       if (!ok) receiverState.failures++;
       return ok ? undefined : { status: 401 };
     });
@@ -105,7 +114,14 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     expect((await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/rotate-secret/complete`)).body).toEqual({ id: wh.id, rotation: 'completed' });
     expect((await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/rotate-secret/complete`)).status).toBe(409);
     const settled = receiver.on('/rot').length;
-    await waitFor(() => receiver.on('/rot').slice(settled).some((r) => !h(r, 'x-rift-signature-next')), { what: 'the -Next header to go' });
+    await waitFor(
+      () =>
+        receiver
+          .on('/rot')
+          .slice(settled)
+          .some((r) => !h(r, 'x-rift-signature-next')),
+      { what: 'the -Next header to go' },
+    );
     await sleep(400);
     streaming = false;
     await stream;
@@ -153,7 +169,9 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     const [a1, a2] = await waitFor(() => (receiver.on('/ra').length === 2 ? receiver.on('/ra') : undefined), { what: 'the retry after Retry-After' });
     expect(a2!.at - a1!.at).toBeGreaterThanOrEqual(2_000);
     expect(h(a2!, 'x-rift-attempt')).toBe('2');
-    const [d1, d2] = await waitFor(() => (receiver.on('/ra-date').length === 2 ? receiver.on('/ra-date') : undefined), { what: 'the retry after an HTTP-date Retry-After' });
+    const [d1, d2] = await waitFor(() => (receiver.on('/ra-date').length === 2 ? receiver.on('/ra-date') : undefined), {
+      what: 'the retry after an HTTP-date Retry-After',
+    });
     expect(d2!.at - d1!.at).toBeGreaterThanOrEqual(1_000); // the date has a 1 s resolution
     const inThree = await readTopic(`${prefix}.webhooks.retry.3s`, { settleMs: 300 });
     expect(inThree.some((m) => JSON.parse(m.value!.toString()).event_id === event_id)).toBe(true);
@@ -163,7 +181,10 @@ describe('receivers: Standard Webhooks, rotation overlap, Retry-After (real Kafk
     await registerWebhook(svc, third.api_key, receiver.url('/ra-always'), ['click']);
     receiver.script('/ra-always', () => ({ status: 429, headers: { 'retry-after': '2' } }));
     const dead = await publisher.publish('click', click(third.tenant_id));
-    await waitFor(async () => (await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 300 })).some((m) => JSON.parse(m.value!.toString()).event_id === dead.event_id), { timeoutMs: 40_000, what: 'the DLQ entry' });
+    await waitFor(
+      async () => (await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 300 })).some((m) => JSON.parse(m.value!.toString()).event_id === dead.event_id),
+      { timeoutMs: 40_000, what: 'the DLQ entry' },
+    );
     expect(receiver.on('/ra-always').map((r) => h(r, 'x-rift-attempt'))).toEqual(['1', '2', '3', '4']);
 
     // A bad Retry-After is ignored: the 1 s tier as scheduled.

@@ -34,16 +34,21 @@ describe('recovery by time range: POST /v1/webhooks/:id/recover (real Kafka, Pos
   });
 
   const stored = (tenantId: string, ids: string[]) =>
-    waitFor(async () => (await db.query('SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, ids]))[0]!.n === ids.length, { what: 'the events to be stored' });
+    waitFor(async () => (await db.query('SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, ids]))[0]!.n === ids.length, {
+      what: 'the events to be stored',
+    });
   const deadLettered = (webhookId: string, n: number) =>
-    waitFor(async () => (await db.query("SELECT count(*)::int AS n FROM delivery_attempts WHERE webhook_id = $1 AND next = 'dead_letter'", [webhookId]))[0]!.n === n,
-      { what: `${n} dead-lettered deliveries`, timeoutMs: 60_000 });
+    waitFor(
+      async () => (await db.query("SELECT count(*)::int AS n FROM delivery_attempts WHERE webhook_id = $1 AND next = 'dead_letter'", [webhookId]))[0]!.n === n,
+      { what: `${n} dead-lettered deliveries`, timeoutMs: 60_000 },
+    );
 
   it('takes an endpoint down for a while, then recovers exactly the missed events and nothing else', async () => {
     const since = iso(60_000);
     const t = createTenant(env);
     const click = (link: string) => publisher.publish('click', { tenant_id: t.tenant_id, link_id: link, timestamp: now() });
-    const conversion = (link: string) => publisher.publish('conversion', { tenant_id: t.tenant_id, link_id: link, conversion_type: 'signup', timestamp: now() });
+    const conversion = (link: string) =>
+      publisher.publish('conversion', { tenant_id: t.tenant_id, link_id: link, conversion_type: 'signup', timestamp: now() });
 
     // Published (and stored) before the webhook existed: never recovered to it.
     const before = await click('before');
@@ -76,9 +81,13 @@ describe('recovery by time range: POST /v1/webhooks/:id/recover (real Kafka, Pos
     const after = await click('after');
     const waiting = await click('waiting');
     await waitFor(() => receiver.on('/rec/main').some((r) => eventIdOf(r) === after.event_id), { what: 'the event after the outage' });
-    await waitFor(async () => (await db.query("SELECT 1 FROM delivery_attempts WHERE event_id = $1 AND next = 'retry'", [waiting.event_id])).length === 1,
-      { what: 'the waiting event in a retry tier' });
-    await stored(t.tenant_id, [...delivered, ...missed, after, waiting, notSubscribed].map((e) => e.event_id));
+    await waitFor(async () => (await db.query("SELECT 1 FROM delivery_attempts WHERE event_id = $1 AND next = 'retry'", [waiting.event_id])).length === 1, {
+      what: 'the waiting event in a retry tier',
+    });
+    await stored(
+      t.tenant_id,
+      [...delivered, ...missed, after, waiting, notSubscribed].map((e) => e.event_id),
+    );
 
     state.slow = true; // the recovered deliveries take 1.5 s: the recovery is running meanwhile
     const mark = receiver.requests.length;
@@ -95,10 +104,13 @@ describe('recovery by time range: POST /v1/webhooks/:id/recover (real Kafka, Pos
     expect(retry.status).toBe(409);
     expect(retry.body.message).toContain(`recovery ${recoverId}`);
 
-    const progress = await waitFor(async () => {
-      const r = await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/recover/${recoverId}`);
-      return r.body.status === 'done' ? r.body : undefined;
-    }, { what: 'the recovery to finish', timeoutMs: 30_000 });
+    const progress = await waitFor(
+      async () => {
+        const r = await api(svc, t.api_key, 'GET', `/v1/webhooks/${w.id}/recover/${recoverId}`);
+        return r.body.status === 'done' ? r.body : undefined;
+      },
+      { what: 'the recovery to finish', timeoutMs: 30_000 },
+    );
     expect(progress).toMatchObject({ recover_id: recoverId, webhook_id: w.id, matched: 4, skipped_in_flight: 1, queued: 0, sent: 0, delivered: 4, failed: 0 });
 
     await sleep(1_000);
@@ -117,8 +129,9 @@ describe('recovery by time range: POST /v1/webhooks/:id/recover (real Kafka, Pos
     const cli = await riftAsync(['recover', '--webhook', w.id, '--since', '5m'], env);
     expect(cli.status).toBe(0);
     expect(JSON.parse(cli.stdout)).toMatchObject({ matched: 1, skipped_in_flight: 0 });
-    await waitFor(() => receiver.requests.slice(mark).filter((r) => eventIdOf(r) === waiting.event_id && r.headers['x-rift-attempt'] === '1').length === 1,
-      { what: 'the waiting event recovered by the CLI' });
+    await waitFor(() => receiver.requests.slice(mark).filter((r) => eventIdOf(r) === waiting.event_id && r.headers['x-rift-attempt'] === '1').length === 1, {
+      what: 'the waiting event recovered by the CLI',
+    });
     const status = await riftAsync(['recover', 'status', JSON.parse(cli.stdout).recover_id, '--webhook', w.id], env);
     expect(status.status).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ matched: 1 });
@@ -144,7 +157,7 @@ describe('recovery by time range: POST /v1/webhooks/:id/recover (real Kafka, Pos
     await waitFor(() => receiver.on('/rec/retry').length === 3, { what: 'two retried deliveries' });
   });
 
-  it('refuses bad ranges with a 400 naming the field, and hides other tenants\' webhooks (404)', async () => {
+  it("refuses bad ranges with a 400 naming the field, and hides other tenants' webhooks (404)", async () => {
     const t = createTenant(env, 'bad-input');
     const w = await registerWebhook(svc, t.api_key, receiver.url('/rec/bad'), ['click']);
     const post = (body: unknown, id = w.id, key = t.api_key) => api(svc, key, 'POST', `/v1/webhooks/${id}/recover`, body);

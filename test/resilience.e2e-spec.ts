@@ -26,7 +26,13 @@ describe('resilience (at-least-once under failures)', () => {
 
   /** A pipeline of its own: topics, an API process, six tenants with one webhook each. */
   async function pipeline(name: string) {
-    const env = baseEnv({ DATABASE_URL: db.url, RIFT_TOPIC_PREFIX: uniquePrefix(name), KAFKA_SESSION_TIMEOUT_MS: '6000', WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.5,1', LOG_LEVEL: 'warn' });
+    const env = baseEnv({
+      DATABASE_URL: db.url,
+      RIFT_TOPIC_PREFIX: uniquePrefix(name),
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.5,1',
+      LOG_LEVEL: 'warn',
+    });
     const apiSvc = await new ServiceProcess({ ...env, RIFT_ROLE: 'api' }).start();
     const tenants: { tenant_id: string; api_key: string }[] = [];
     for (let i = 0; i < 6; i++) {

@@ -91,7 +91,11 @@ describe('cluster: dispatchers join and leave under load', () => {
     await load.stop();
     const missing = await waitAllDelivered(load, deliveries);
     for (const [name, w] of Object.entries(windows)) {
-      report[name] = { ...phaseFigures(load, deliveries, name, (w.to - w.from) / 1000), longest_gap_s: deliveries.longestGap(w.from, w.to) / 1000, rebalance_pause_s: deliveries.longestTenantGap(w.from, w.to) / 1000 };
+      report[name] = {
+        ...phaseFigures(load, deliveries, name, (w.to - w.from) / 1000),
+        longest_gap_s: deliveries.longestGap(w.from, w.to) / 1000,
+        rebalance_pause_s: deliveries.longestTenantGap(w.from, w.to) / 1000,
+      };
     }
     report.scale_total = { events: load.published.length, lost: missing };
     expect(missing).toBe(0);

@@ -14,14 +14,24 @@ describe('WebhookDirectory (store tier)', () => {
   let directory: WebhookDirectory;
   let box: SecretBox;
 
-  const seedWebhook = async (tenant: string, o: { events?: string[]; secret?: string; sealFor?: string; next?: string; endsAt?: Date; disabled?: boolean } = {}) => {
+  const seedWebhook = async (
+    tenant: string,
+    o: { events?: string[]; secret?: string; sealFor?: string; next?: string; endsAt?: Date; disabled?: boolean } = {},
+  ) => {
     const id = hex24();
     await h.db.query(
       `INSERT INTO webhooks (id, tenant_id, url, events, secret_ciphertext, next_secret_ciphertext, rotation_ends_at, disabled_at, disabled_reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
-        id, tenant, `https://example.com/${id}`, o.events ?? ['click', 'conversion'], box.seal(o.secret ?? 'whsec_old', o.sealFor ?? id),
-        o.next === undefined ? null : box.seal(o.next, id), o.endsAt ?? null, o.disabled ? new Date() : null, o.disabled ? 'failing' : null,
+        id,
+        tenant,
+        `https://example.com/${id}`,
+        o.events ?? ['click', 'conversion'],
+        box.seal(o.secret ?? 'whsec_old', o.sealFor ?? id),
+        o.next === undefined ? null : box.seal(o.next, id),
+        o.endsAt ?? null,
+        o.disabled ? new Date() : null,
+        o.disabled ? 'failing' : null,
       ],
     );
     return id;
@@ -89,7 +99,11 @@ describe('WebhookDirectory (store tier)', () => {
   describe('with a cache', () => {
     let cached: WebhookDirectory;
     beforeAll(() => {
-      cached = new WebhookDirectory(h.module.get(PrismaService), { ...h.config, delivery: { ...h.config.delivery, cacheTtlMs: 60_000 } }, h.module.get(SecretBox));
+      cached = new WebhookDirectory(
+        h.module.get(PrismaService),
+        { ...h.config, delivery: { ...h.config.delivery, cacheTtlMs: 60_000 } },
+        h.module.get(SecretBox),
+      );
     });
 
     it('finds a webhook created after the tenant was cached (looked up again before null is believed)', async () => {

@@ -18,7 +18,7 @@ describe('webhook management API', () => {
     await db?.drop();
   });
 
-  it('replays the docs\' curl examples: register, list, delete', async () => {
+  it("replays the docs' curl examples: register, list, delete", async () => {
     const t = createTenant(env);
     const created = await api(svc, t.api_key, 'POST', '/v1/webhooks', {
       url: 'https://yourserver.com/rift-webhook',
@@ -40,10 +40,19 @@ describe('webhook management API', () => {
 
     const list = await api(svc, t.api_key, 'GET', '/v1/webhooks');
     expect(list.status).toBe(200);
-    expect(list.body).toEqual([{
-      id: created.body.id, url: created.body.url, events: created.body.events, created_at: created.body.created_at,
-      status: 'active', disabled_reason: null, disabled_at: null, health: { consecutive_failures: 0, last_success_at: null, last_failure_at: null }, rotation_ends_at: null,
-    }]);
+    expect(list.body).toEqual([
+      {
+        id: created.body.id,
+        url: created.body.url,
+        events: created.body.events,
+        created_at: created.body.created_at,
+        status: 'active',
+        disabled_reason: null,
+        disabled_at: null,
+        health: { consecutive_failures: 0, last_success_at: null, last_failure_at: null },
+        rotation_ends_at: null,
+      },
+    ]);
     expect(JSON.stringify(list.body)).not.toContain(created.body.secret);
 
     const del = await api(svc, t.api_key, 'DELETE', `/v1/webhooks/${created.body.id}`);
@@ -105,7 +114,16 @@ describe('webhook management API', () => {
     it('refuses private, loopback, link-local and metadata targets', async () => {
       const strict = await new ServiceProcess({ ...env, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false', RIFT_ROLE: 'api' }).start();
       try {
-        for (const url of ['https://127.0.0.1/h', 'https://10.1.2.3/h', 'https://192.168.0.1/h', 'https://169.254.169.254/latest', 'https://[::1]/h', 'https://[fd00:ec2::254]/h', 'https://localhost/h', 'https://[::ffff:127.0.0.1]/h']) {
+        for (const url of [
+          'https://127.0.0.1/h',
+          'https://10.1.2.3/h',
+          'https://192.168.0.1/h',
+          'https://169.254.169.254/latest',
+          'https://[::1]/h',
+          'https://[fd00:ec2::254]/h',
+          'https://localhost/h',
+          'https://[::ffff:127.0.0.1]/h',
+        ]) {
           const r = await api(strict, key, 'POST', '/v1/webhooks', { url, events: ['click'] });
           expect([url, r.status]).toEqual([url, 400]);
           expect(JSON.stringify(r.body.message)).toContain('url');
@@ -144,7 +162,7 @@ describe('webhook management API', () => {
     expect((await api(svc, t.api_key, 'GET', '/v1/webhooks')).body.map((w: { id: string }) => w.id)).toEqual([b.id, a.id]);
   });
 
-  it('isolates tenants: another tenant\'s webhook is invisible and cannot be changed (404)', async () => {
+  it("isolates tenants: another tenant's webhook is invisible and cannot be changed (404)", async () => {
     const a = createTenant(env, 'a');
     const b = createTenant(env, 'b');
     const wh = await registerWebhook(svc, a.api_key, 'https://example.com/a', ['click']);
@@ -181,24 +199,49 @@ describe('webhook management API', () => {
     const wh = await registerWebhook(svc, t.api_key, 'https://example.com/old', ['click']);
     const patched = await api(svc, t.api_key, 'PATCH', `/v1/webhooks/${wh.id}`, { url: 'https://example.com/new', events: ['conversion', 'click'] });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ id: wh.id, url: 'https://example.com/new', events: ['conversion', 'click'], created_at: wh.created_at, status: 'active' });
+    expect(patched.body).toMatchObject({
+      id: wh.id,
+      url: 'https://example.com/new',
+      events: ['conversion', 'click'],
+      created_at: wh.created_at,
+      status: 'active',
+    });
     expect((await api(svc, t.api_key, 'PATCH', `/v1/webhooks/${wh.id}`, { url: 'http://example.com' })).status).toBe(400);
     expect((await api(svc, t.api_key, 'PATCH', `/v1/webhooks/${wh.id}`, {})).status).toBe(400);
     const rotated = await api(svc, t.api_key, 'POST', `/v1/webhooks/${wh.id}/rotate-secret`, { overlap_seconds: 0 });
     expect(rotated.status).toBe(200);
-    expect(rotated.body).toEqual({ id: wh.id, secret: expect.stringMatching(/^[0-9a-f]{64}$/), standard_webhooks_secret: expect.stringMatching(/^whsec_/), rotation_ends_at: null });
+    expect(rotated.body).toEqual({
+      id: wh.id,
+      secret: expect.stringMatching(/^[0-9a-f]{64}$/),
+      standard_webhooks_secret: expect.stringMatching(/^whsec_/),
+      rotation_ends_at: null,
+    });
     expect(rotated.body.secret).not.toBe(wh.secret);
   });
 
-  it('documents the API in OpenAPI with the bearer scheme and the docs\' examples', async () => {
+  it("documents the API in OpenAPI with the bearer scheme and the docs' examples", async () => {
     const spec = (await (await fetch(`${svc.url}/openapi.json`)).json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(spec.components.securitySchemes.bearer.scheme).toBe('bearer');
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining([
-      '/v1/webhooks', '/v1/webhooks/{id}', '/v1/webhooks/{id}/rotate-secret', '/v1/webhooks/{id}/rotate-secret/complete', '/v1/webhooks/{id}/test',
-    ]));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/webhooks',
+        '/v1/webhooks/{id}',
+        '/v1/webhooks/{id}/rotate-secret',
+        '/v1/webhooks/{id}/rotate-secret/complete',
+        '/v1/webhooks/{id}/test',
+      ]),
+    );
     expect(spec.paths['/v1/webhooks/{id}/test'].post.responses['409']).toBeDefined();
     expect(spec.paths['/v1/webhooks/{id}/test'].post.responses['429']).toBeDefined();
-    expect(Object.keys(spec.components.schemas.CreatedWebhookDto.properties)).toEqual(['id', 'url', 'events', 'secret', 'created_at', 'standard_webhooks_secret', 'status']);
+    expect(Object.keys(spec.components.schemas.CreatedWebhookDto.properties)).toEqual([
+      'id',
+      'url',
+      'events',
+      'secret',
+      'created_at',
+      'standard_webhooks_secret',
+      'status',
+    ]);
     expect(spec.components.schemas.WebhookDto.properties.status.enum).toEqual(['active', 'disabled']);
     expect(spec.components.schemas.RotateSecretDto.properties.overlap_seconds.default).toBe(86400);
     expect(spec.paths['/v1/webhooks'].post.responses['201']).toBeDefined();

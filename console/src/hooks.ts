@@ -23,7 +23,12 @@ export function useApi<T>(path: string | null, pollMs = 0): Loaded<T> {
       (data) => mine === seq.current && setState({ path, data, loading: false }),
       (error: unknown) =>
         mine === seq.current &&
-        setState((s) => ({ path, data: s.path === path ? s.data : undefined, error: error instanceof ApiFailure ? error : new ApiFailure(0, String(error)), loading: false })),
+        setState((s) => ({
+          path,
+          data: s.path === path ? s.data : undefined,
+          error: error instanceof ApiFailure ? error : new ApiFailure(0, String(error)),
+          loading: false,
+        })),
     );
   }, [path]);
   useEffect(() => {

@@ -44,8 +44,12 @@ function App() {
           <img src="/console/favicon.svg" alt="" width="24" height="24" /> <span class="brand-text">Rift console</span>
         </a>
         <nav aria-label="Sections">
-          <a href="#/webhooks" aria-current={section === 'webhooks' ? 'page' : undefined}>Webhooks</a>
-          <a href="#/links" aria-current={section === 'links' ? 'page' : undefined}>Links</a>
+          <a href="#/webhooks" aria-current={section === 'webhooks' ? 'page' : undefined}>
+            Webhooks
+          </a>
+          <a href="#/links" aria-current={section === 'links' ? 'page' : undefined}>
+            Links
+          </a>
         </nav>
         <button
           type="button"

@@ -9,7 +9,11 @@ import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesService } from './deliveries.service.js';
 
 /** GET /v1/webhooks/:id/deliveries and /dead-letters (api role). */
-@Module({ imports: [TenantsModule, WebhookLookupModule], controllers: [DeliveriesController, DeadLettersController], providers: [AttemptLogStore, DeliveriesService] })
+@Module({
+  imports: [TenantsModule, WebhookLookupModule],
+  controllers: [DeliveriesController, DeadLettersController],
+  providers: [AttemptLogStore, DeliveriesService],
+})
 export class DeliveriesApiModule {}
 
 /** The attempt-log consumer group and its retention (worker roles). */

@@ -40,7 +40,8 @@ export class AttemptLogStore {
   async insertBatch(records: AttemptRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     const col = <T>(f: (r: AttemptRecord) => T) => records.map(f);
-    return this.prisma.$executeRaw`INSERT INTO delivery_attempts (id, tenant_id, webhook_id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at)
+    return this.prisma
+      .$executeRaw`INSERT INTO delivery_attempts (id, tenant_id, webhook_id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at)
        SELECT * FROM unnest(${col((r) => r.id)}::text[], ${col((r) => r.tenant_id)}::text[], ${col((r) => r.webhook_id)}::text[], ${col((r) => r.event_id)}::text[], ${col((r) => r.event_type)}::text[], ${col((r) => r.attempt)}::smallint[], ${col((r) => r.tier)}::text[], ${col((r) => r.outcome)}::text[],
                             ${col((r) => r.status_code)}::smallint[], ${col((r) => r.error)}::text[], ${col((r) => r.next)}::text[], ${col((r) => r.duration_ms)}::int[], ${col((r) => r.at)}::timestamptz[])
        ON CONFLICT (id) DO NOTHING`;
@@ -57,10 +58,11 @@ export class AttemptLogStore {
     if (filter.next) where.push(Prisma.sql`next = ${filter.next}`);
     if (after) where.push(Prisma.sql`(at, id) < (${after.at}::timestamptz, ${after.id})`);
     // A dead letter counts as delivered once a later attempt of its event to the same webhook succeeded.
-    const delivered = filter.next === 'dead_letter'
-      ? Prisma.sql`, (SELECT min(s.at) FROM delivery_attempts s WHERE s.tenant_id = d.tenant_id AND s.webhook_id = d.webhook_id
+    const delivered =
+      filter.next === 'dead_letter'
+        ? Prisma.sql`, (SELECT min(s.at) FROM delivery_attempts s WHERE s.tenant_id = d.tenant_id AND s.webhook_id = d.webhook_id
               AND s.event_id = d.event_id AND s.outcome = 'succeeded' AND s.at > d.at) AS delivered_at`
-      : Prisma.empty;
+        : Prisma.empty;
     return this.prisma.$queryRaw<DeadLetterRow[]>`
       SELECT id, event_id, event_type, attempt, tier, outcome, status_code, error, next, duration_ms, at${delivered}
         FROM delivery_attempts d WHERE ${Prisma.join(where, ' AND ')} ORDER BY at DESC, id DESC LIMIT ${limit}`;

@@ -12,7 +12,7 @@ import { DeliveriesService } from './deliveries.service.js';
  * (`rift dlq list`). Retry one with POST .../deliveries/{event_id}/retry, or a time range with .../recover.
  */
 @TenantApi('deliveries')
-@ApiNotFoundResponse({ type: ErrorDto, description: 'unknown webhook, or another tenant\'s' })
+@ApiNotFoundResponse({ type: ErrorDto, description: "unknown webhook, or another tenant's" })
 @Controller('v1/webhooks/:id/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deliveries: DeliveriesService) {}

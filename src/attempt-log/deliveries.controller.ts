@@ -7,7 +7,7 @@ import { DeliveriesPageDto, DeliveriesQueryDto } from './deliveries.dto.js';
 import { DeliveriesService } from './deliveries.service.js';
 
 @TenantApi('deliveries')
-@ApiNotFoundResponse({ type: ErrorDto, description: 'unknown webhook (or another tenant\'s)' })
+@ApiNotFoundResponse({ type: ErrorDto, description: "unknown webhook (or another tenant's)" })
 @Controller('v1/webhooks/:id/deliveries')
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}

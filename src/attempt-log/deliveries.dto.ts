@@ -10,31 +10,43 @@ export const OUTCOMES = ['succeeded', 'failed'] as const;
 
 export class DeliveriesQueryDto {
   @ApiPropertyOptional({ enum: OUTCOMES, description: 'only successful or only failed attempts' })
-  @IsOptional() @IsIn(OUTCOMES, { message: `outcome must be one of: ${OUTCOMES.join(', ')}` })
+  @IsOptional()
+  @IsIn(OUTCOMES, { message: `outcome must be one of: ${OUTCOMES.join(', ')}` })
   outcome?: (typeof OUTCOMES)[number];
 
   @ApiPropertyOptional({ example: '65f1a2b3c4d5e6f7a8b9c0d1', description: 'only the attempts of this event' })
-  @IsOptional() @IsString() @Matches(OBJECT_ID, { message: 'event_id must be 24 lowercase hex characters' })
+  @IsOptional()
+  @IsString()
+  @Matches(OBJECT_ID, { message: 'event_id must be 24 lowercase hex characters' })
   event_id?: string;
 
   @ApiPropertyOptional({ enum: EVENT_TYPES, description: 'only the attempts of events of this type' })
-  @IsOptional() @IsIn(EVENT_TYPES, { message: `event_type must be one of: ${EVENT_TYPES.join(', ')}` })
+  @IsOptional()
+  @IsIn(EVENT_TYPES, { message: `event_type must be one of: ${EVENT_TYPES.join(', ')}` })
   event_type?: string;
 
   @ApiPropertyOptional({ example: '2026-03-24T00:00:00Z', description: 'only attempts made at or after this time (RFC 3339)' })
-  @IsOptional() @IsRfc3339()
+  @IsOptional()
+  @IsRfc3339()
   since?: string;
 
   @ApiPropertyOptional({ example: '2026-03-25T00:00:00Z', description: 'only attempts made before this time (RFC 3339)' })
-  @IsOptional() @IsRfc3339()
+  @IsOptional()
+  @IsRfc3339()
   until?: string;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be at least 1' }) @Max(200, { message: 'limit must be at most 200' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(200, { message: 'limit must be at most 200' })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'next_cursor of the previous page; keep the same filters' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   cursor?: string;
 }
 
@@ -45,7 +57,7 @@ export class DeliveryAttemptDto {
   @ApiProperty({ example: 2, description: '1 for the first attempt' }) attempt!: number;
   @ApiProperty({ example: '1s', description: '"first", or the retry tier that made the attempt' }) tier!: string;
   @ApiProperty({ enum: OUTCOMES }) outcome!: string;
-  @ApiProperty({ example: 503, nullable: true, type: Number, description: 'your endpoint\'s status code, if it answered' }) status_code!: number | null;
+  @ApiProperty({ example: 503, nullable: true, type: Number, description: "your endpoint's status code, if it answered" }) status_code!: number | null;
   @ApiProperty({ example: 'http_503', nullable: true, type: String, description: `the failure class, one of: ${FAILURE_CLASS_LIST}` })
   error!: string | null;
   @ApiProperty({ enum: ['delivered', 'retry', 'dead_letter'], description: 'what happened next' }) next!: string;
@@ -60,20 +72,32 @@ export class DeliveriesPageDto {
 
 export class DeadLettersQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be at least 1' }) @Max(200, { message: 'limit must be at most 200' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(200, { message: 'limit must be at most 200' })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   cursor?: string;
 }
 
 export class DeadLetterDto extends DeliveryAttemptDto {
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'when a later attempt of the same event to this webhook succeeded (a retry, recovery or replay); null while it is still undelivered' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'when a later attempt of the same event to this webhook succeeded (a retry, recovery or replay); null while it is still undelivered',
+  })
   delivered_at!: string | null;
 }
 
 export class DeadLettersPageDto {
-  @ApiProperty({ type: DeadLetterDto, isArray: true, description: 'the last attempts that handed a delivery to the dead-letter topic, newest first' }) data!: DeadLetterDto[];
+  @ApiProperty({ type: DeadLetterDto, isArray: true, description: 'the last attempts that handed a delivery to the dead-letter topic, newest first' })
+  data!: DeadLetterDto[];
   @ApiProperty({ nullable: true, type: String, description: 'pass as cursor for older entries; null on the last page' }) next_cursor!: string | null;
 }

@@ -29,12 +29,24 @@ export class DeliveriesService {
   async deadLetters(tenantId: string, webhookId: string, q: DeadLettersQueryDto): Promise<DeadLettersPageDto> {
     const page = await this.page(tenantId, webhookId, { next: 'dead_letter' }, ['dead-letters', webhookId], q.limit, q.cursor);
     return {
-      data: page.rows.map(({ id, at, delivered_at, ...r }) => ({ attempt_id: id, ...r, at: at.toISOString(), delivered_at: delivered_at?.toISOString() ?? null })),
+      data: page.rows.map(({ id, at, delivered_at, ...r }) => ({
+        attempt_id: id,
+        ...r,
+        at: at.toISOString(),
+        delivered_at: delivered_at?.toISOString() ?? null,
+      })),
       next_cursor: page.next,
     };
   }
 
-  private async page(tenantId: string, webhookId: string, filter: AttemptFilter, key: unknown[], limit = 50, cursor?: string): Promise<{ rows: DeadLetterRow[]; next: string | null }> {
+  private async page(
+    tenantId: string,
+    webhookId: string,
+    filter: AttemptFilter,
+    key: unknown[],
+    limit = 50,
+    cursor?: string,
+  ): Promise<{ rows: DeadLetterRow[]; next: string | null }> {
     await this.webhooks.find(tenantId, webhookId);
     const filters = JSON.stringify(key);
     let after: { at: Date; id: string } | undefined;
@@ -45,8 +57,9 @@ export class DeliveriesService {
     }
     const rows = await this.store.page(tenantId, webhookId, filter, after, limit);
     const last = rows.at(-1);
-    return { rows, next: last && rows.length === limit ? this.cursors.encode({ txid: BigInt(last.at.getTime()), seq: BigInt(`0x${last.id}`) }, filters) : null };
+    return {
+      rows,
+      next: last && rows.length === limit ? this.cursors.encode({ txid: BigInt(last.at.getTime()), seq: BigInt(`0x${last.id}`) }, filters) : null,
+    };
   }
-
-
 }

@@ -14,6 +14,10 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 @Module({})
 export class CliModule {
   static forConfig(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), CryptoModule, PrismaModule, KafkaModule, TenantsModule, EventsModule, RecoverCoreModule], providers: [ConsumerLag, DeadLetters] };
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), CryptoModule, PrismaModule, KafkaModule, TenantsModule, EventsModule, RecoverCoreModule],
+      providers: [ConsumerLag, DeadLetters],
+    };
   }
 }

@@ -135,14 +135,19 @@ async function run(argv: string[]): Promise<void> {
         if (values.json) return out(entries.map(({ job: _job, ...e }) => e));
         if (entries.length === 0) return void process.stdout.write('no dead-lettered deliveries match\n');
         for (const e of entries) {
-          process.stdout.write(`${e.dead_at}  ${e.webhook_id}  ${e.event_id}  ${e.event_type.padEnd(11)}  attempts:${e.attempts}  ${e.last_error}${e.replayed_at ? `  replayed ${e.replayed_at}` : ''}\n`);
+          process.stdout.write(
+            `${e.dead_at}  ${e.webhook_id}  ${e.event_id}  ${e.event_type.padEnd(11)}  attempts:${e.attempts}  ${e.last_error}${e.replayed_at ? `  replayed ${e.replayed_at}` : ''}\n`,
+          );
         }
         return void process.stdout.write(`${entries.length} dead-lettered deliveries\n`);
       }
       case 'dlq replay': {
         const report = await app.get(DeadLetters).replay(dlqFilter(values), values['dry-run'] === true);
         if (report.matched === 0) process.stderr.write('no dead-lettered deliveries match; nothing replayed\n');
-        else process.stderr.write(`${report.dry_run ? 'would replay' : 'replayed'} ${report.replayed} of ${report.matched} matching (${report.already_replayed} replayed before, ${report.skipped_deleted_webhook} of deleted webhooks skipped)\n`);
+        else
+          process.stderr.write(
+            `${report.dry_run ? 'would replay' : 'replayed'} ${report.replayed} of ${report.matched} matching (${report.already_replayed} replayed before, ${report.skipped_deleted_webhook} of deleted webhooks skipped)\n`,
+          );
         return out(report);
       }
       case 'recover': {
@@ -192,7 +197,8 @@ function dlqFilter(v: Record<string, string | boolean | undefined>): DeadLetterF
 }
 
 function webhookFlag(v: Record<string, string | boolean | undefined>): string {
-  if (typeof v.webhook !== 'string' || !OBJECT_ID.test(v.webhook)) throw new UsageError('--webhook <id> is required: a webhook id (24 lowercase hex characters)');
+  if (typeof v.webhook !== 'string' || !OBJECT_ID.test(v.webhook))
+    throw new UsageError('--webhook <id> is required: a webhook id (24 lowercase hex characters)');
   return v.webhook;
 }
 
@@ -235,8 +241,12 @@ function publishData(type: EventType, v: Record<string, string | boolean | undef
 run(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof TenantError || err instanceof InvalidEventError || err instanceof ConfigError
-      || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known =
+      err instanceof UsageError ||
+      err instanceof TenantError ||
+      err instanceof InvalidEventError ||
+      err instanceof ConfigError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (err instanceof HttpException) {
       // The API's own answer (400 range rules, 404, 409 a recovery still running), as JSON.
       process.stderr.write(`rift: ${JSON.stringify(err.getResponse())}\n`);

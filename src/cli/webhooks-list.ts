@@ -36,7 +36,9 @@ export async function listWebhooks(prisma: PrismaService, filter: { tenantId?: s
 
 export function webhooksTable(rows: WebhookListRow[]): string {
   if (rows.length === 0) return 'no webhooks match';
-  const lines = rows.map((r) =>
-    `${r.webhook_id}  ${r.tenant_id}  ${r.status.padEnd(8)}  ${r.status === 'disabled' ? `${r.disabled_reason} since ${r.disabled_at}` : `failures:${r.consecutive_failures}`}  ${r.url}`);
+  const lines = rows.map(
+    (r) =>
+      `${r.webhook_id}  ${r.tenant_id}  ${r.status.padEnd(8)}  ${r.status === 'disabled' ? `${r.disabled_reason} since ${r.disabled_at}` : `failures:${r.consecutive_failures}`}  ${r.url}`,
+  );
   return `${lines.join('\n')}\n${rows.length} webhook(s)`;
 }

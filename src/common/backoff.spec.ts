@@ -50,10 +50,13 @@ describe('retry', () => {
   it('throws the last error once maxRetries are spent', async () => {
     let tries = 0;
     await expect(
-      retry(async () => {
-        tries++;
-        throw new Error(`fail ${tries}`);
-      }, { ...fast, maxRetries: 2 }),
+      retry(
+        async () => {
+          tries++;
+          throw new Error(`fail ${tries}`);
+        },
+        { ...fast, maxRetries: 2 },
+      ),
     ).rejects.toThrow('fail 3');
     expect(tries).toBe(3);
   });

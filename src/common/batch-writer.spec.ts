@@ -59,7 +59,7 @@ describe('BatchWriter', () => {
       });
       const releaseAll = async () => {
         // Each released write lets the next batch start: release until nothing is waiting.
-        for (let idle = 0; idle < 5; ) {
+        for (let idle = 0; idle < 5;) {
           const r = releases.shift();
           if (r) {
             r();
@@ -71,8 +71,7 @@ describe('BatchWriter', () => {
       return { writer, batches, releaseAll, mostAtOnce: () => mostAtOnce };
     }
 
-    const settledWithin = <T>(p: Promise<T>, ms: number) =>
-      Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    const settledWithin = <T>(p: Promise<T>, ms: number) => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
     it('accepts four batches of items while a write is stuck, and makes the next add wait', async () => {
       const { writer, batches, releaseAll } = gated(2);
@@ -82,7 +81,9 @@ describe('BatchWriter', () => {
       expect(await settledWithin(ninth, 50)).toBe(false);
       await releaseAll();
       expect(await settledWithin(ninth, 1_000)).toBe(true);
-      await (await ninth).written;
+      await (
+        await ninth
+      ).written;
       await Promise.all(first.map((a) => a.written));
       expect(batches).toEqual([[1, 2], [3, 4], [5, 6], [7, 8], [9]]);
     });
@@ -119,7 +120,9 @@ describe('BatchWriter', () => {
       const batches: number[][] = [];
       const writer = new BatchWriter<number>({ maxBatch: 100, lingerMs: 30, write: async (items) => void batches.push(items), onRetry: () => undefined });
       const started = Date.now();
-      await (await writer.add(1)).written;
+      await (
+        await writer.add(1)
+      ).written;
       expect(batches).toEqual([[1]]);
       expect(Date.now() - started).toBeGreaterThanOrEqual(25);
     });

@@ -6,7 +6,10 @@ import { HostResolver, parseHosts } from './host-resolver.js';
 describe('HostResolver', () => {
   it('reads /etc/hosts lines, comments and aliases, IPv4 first', () => {
     const hosts = parseHosts('# comment\n::1 localhost ip6-localhost\n127.0.0.1\tlocalhost  # trailing\n\n10.0.0.5 db db.internal\n');
-    expect(hosts.get('localhost')).toEqual([{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }]);
+    expect(hosts.get('localhost')).toEqual([
+      { address: '127.0.0.1', family: 4 },
+      { address: '::1', family: 6 },
+    ]);
     expect(hosts.get('db.internal')).toEqual([{ address: '10.0.0.5', family: 4 }]);
   });
 

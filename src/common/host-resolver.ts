@@ -75,7 +75,10 @@ export class HostResolver {
 
   private async query(host: string): Promise<LookupAddress[]> {
     const [v4, v6] = await Promise.allSettled([this.resolver.resolve4(host, { ttl: true }), this.resolver.resolve6(host, { ttl: true })]);
-    const records = [...(v4.status === 'fulfilled' ? v4.value.map((r) => ({ ...r, family: 4 })) : []), ...(v6.status === 'fulfilled' ? v6.value.map((r) => ({ ...r, family: 6 })) : [])];
+    const records = [
+      ...(v4.status === 'fulfilled' ? v4.value.map((r) => ({ ...r, family: 4 })) : []),
+      ...(v6.status === 'fulfilled' ? v6.value.map((r) => ({ ...r, family: 6 })) : []),
+    ];
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
     if (records.length === 0) {
       const reason = (v4.status === 'rejected' ? v4.reason : v6.status === 'rejected' ? v6.reason : undefined) as NodeJS.ErrnoException | undefined;
@@ -132,7 +135,10 @@ export function parseHosts(text: string): Map<string, LookupAddress[]> {
       const key = name.toLowerCase();
       const list = out.get(key) ?? [];
       if (!list.some((a) => a.address === address)) list.push({ address: address!, family });
-      out.set(key, list.sort((a, b) => a.family - b.family));
+      out.set(
+        key,
+        list.sort((a, b) => a.family - b.family),
+      );
     }
   }
   return out;

@@ -56,18 +56,32 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-interface BodyParserError { status: number; type: string; message: string }
+interface BodyParserError {
+  status: number;
+  type: string;
+  message: string;
+}
 
 function isBodyParserError(e: unknown): e is BodyParserError {
-  return typeof e === 'object' && e !== null && typeof (e as BodyParserError).status === 'number' && typeof (e as BodyParserError).type === 'string'
-    && (e as BodyParserError).status >= 400 && (e as BodyParserError).status < 500;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as BodyParserError).status === 'number' &&
+    typeof (e as BodyParserError).type === 'string' &&
+    (e as BodyParserError).status >= 400 &&
+    (e as BodyParserError).status < 500
+  );
 }
 
 function bodyParserMessage(e: BodyParserError): string {
   switch (e.type) {
-    case 'entity.parse.failed': return 'request body is not valid JSON';
-    case 'entity.too.large': return 'request body is too large';
-    case 'encoding.unsupported': return 'unsupported content encoding';
-    default: return 'malformed request body';
+    case 'entity.parse.failed':
+      return 'request body is not valid JSON';
+    case 'entity.too.large':
+      return 'request body is too large';
+    case 'encoding.unsupported':
+      return 'unsupported content encoding';
+    default:
+      return 'malformed request body';
   }
 }

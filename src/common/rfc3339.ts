@@ -4,7 +4,8 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
  * RFC 3339 `date-time` (section 5.6): full date, `T`, full time with optional fraction, `Z` or a
  * numeric offset. Shared by every field that takes a date-time (input topics, API, CLI, AsyncAPI).
  */
-export const RFC3339_PATTERN = /^(?!0000)(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{1,9})?([Zz]|([+-])([01]\d|2[0-3]):([0-5]\d))$/;
+export const RFC3339_PATTERN =
+  /^(?!0000)(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{1,9})?([Zz]|([+-])([01]\d|2[0-3]):([0-5]\d))$/;
 
 export type Rfc3339 = { ok: true; utc: string; ms: number } | { ok: false; reason: string };
 

@@ -16,7 +16,6 @@ export function apiValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    exceptionFactory: (errors) =>
-      new BadRequestException({ status: 400, error: 'Bad Request', message: flattenValidationErrors(errors) }),
+    exceptionFactory: (errors) => new BadRequestException({ status: 400, error: 'Bad Request', message: flattenValidationErrors(errors) }),
   });
 }

@@ -36,14 +36,19 @@ describe('loadConfig', () => {
     expect(message).not.toContain('nope');
   });
 
-  it('takes pino\'s level names (the ones the JSON lines carry) as well as Nest\'s', () => {
+  it("takes pino's level names (the ones the JSON lines carry) as well as Nest's", () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     for (const level of ['info', 'trace', 'log', 'verbose', 'warn']) expect(loadConfig({ RIFT_SECRET_KEY: key, LOG_LEVEL: level }).logLevel).toBe(level);
     expect(() => loadConfig({ RIFT_SECRET_KEY: key, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/);
   });
 
   it('parses booleans, lists and a base64 key', () => {
-    const c = loadConfig({ RIFT_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'), WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', KAFKA_BROKERS: 'a:1,b:2', WEBHOOK_RETRY_SCHEDULE: '0, 0.2,0.5' });
+    const c = loadConfig({
+      RIFT_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      KAFKA_BROKERS: 'a:1,b:2',
+      WEBHOOK_RETRY_SCHEDULE: '0, 0.2,0.5',
+    });
     expect(c.delivery.allowPrivateNetworks).toBe(true);
     expect(c.kafka.brokers).toEqual(['a:1', 'b:2']);
     expect(c.delivery.retrySchedule).toEqual([0, 0.2, 0.5]);
@@ -53,10 +58,13 @@ describe('loadConfig', () => {
   it('.env.example lists exactly the variables the service reads, with their defaults', () => {
     const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     const entries = Object.fromEntries(
-      example.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => {
-        const [k, rest] = [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)];
-        return [k, rest.replace(/\s+#.*$/, '').trim()];
-      }),
+      example
+        .split('\n')
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => {
+          const [k, rest] = [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)];
+          return [k, rest.replace(/\s+#.*$/, '').trim()];
+        }),
     );
     const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
     const declared = Object.keys(entries).sort();
@@ -71,15 +79,25 @@ describe('loadConfig: topic durability', () => {
     expect(d.kafka.dlqRetentionMs).toBe(30 * 86_400_000);
     expect(d.kafka.invalidRetentionMs).toBe(30 * 86_400_000);
     expect(d.kafka.minInsyncReplicas).toBe(1);
-    const c = loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_DLQ_RETENTION_DAYS: 'unlimited', KAFKA_INVALID_RETENTION_DAYS: '365', KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+    const c = loadConfig({
+      RIFT_SECRET_KEY: KEY,
+      KAFKA_DLQ_RETENTION_DAYS: 'unlimited',
+      KAFKA_INVALID_RETENTION_DAYS: '365',
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+    });
     expect(c.kafka.dlqRetentionMs).toBe(-1);
     expect(c.kafka.invalidRetentionMs).toBe(365 * 86_400_000);
     expect([c.kafka.replicationFactor, c.kafka.minInsyncReplicas]).toEqual([3, 2]);
   });
 
   it('refuses a retention that is not whole days, and min.insync.replicas above the replication factor', () => {
-    expect(() => loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_DLQ_RETENTION_DAYS: '0' })).toThrow('KAFKA_DLQ_RETENTION_DAYS must be whole days (1-36500) or unlimited');
+    expect(() => loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_DLQ_RETENTION_DAYS: '0' })).toThrow(
+      'KAFKA_DLQ_RETENTION_DAYS must be whole days (1-36500) or unlimited',
+    );
     expect(() => loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_INVALID_RETENTION_DAYS: '1.5' })).toThrow('KAFKA_INVALID_RETENTION_DAYS must be whole days');
-    expect(() => loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow('KAFKA_MIN_INSYNC_REPLICAS (2) must not exceed KAFKA_REPLICATION_FACTOR (1)');
+    expect(() => loadConfig({ RIFT_SECRET_KEY: KEY, KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow(
+      'KAFKA_MIN_INSYNC_REPLICAS (2) must not exceed KAFKA_REPLICATION_FACTOR (1)',
+    );
   });
 });

@@ -69,11 +69,23 @@ const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /** TRUST_PROXY as a list for Express, false when empty, or a message naming the bad entry. */
 export function parseTrustProxy(raw: string): string[] | false | string {
-  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   if (entries.length === 0) return false;
   for (const e of entries) {
     if (PROXY_NAMES.includes(e)) continue;
-    const ok = e.includes('/') ? (() => { try { ipaddr.parseCIDR(e); return true; } catch { return false; } })() : ipaddr.isValid(e);
+    const ok = e.includes('/')
+      ? (() => {
+          try {
+            ipaddr.parseCIDR(e);
+            return true;
+          } catch {
+            return false;
+          }
+        })()
+      : ipaddr.isValid(e);
     if (!ok) return `${e} is not an IP address, a CIDR, or one of ${PROXY_NAMES.join(', ')}`;
   }
   return entries;
@@ -98,7 +110,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const trustProxy = vars ? parseTrustProxy(vars.TRUST_PROXY) : false;
   if (typeof trustProxy === 'string') problems.push(`  - TRUST_PROXY: ${trustProxy}`);
   if (vars && vars.KAFKA_MIN_INSYNC_REPLICAS > vars.KAFKA_REPLICATION_FACTOR) {
-    problems.push(`  - KAFKA_MIN_INSYNC_REPLICAS (${vars.KAFKA_MIN_INSYNC_REPLICAS}) must not exceed KAFKA_REPLICATION_FACTOR (${vars.KAFKA_REPLICATION_FACTOR}): no write with acks=all could succeed`);
+    problems.push(
+      `  - KAFKA_MIN_INSYNC_REPLICAS (${vars.KAFKA_MIN_INSYNC_REPLICAS}) must not exceed KAFKA_REPLICATION_FACTOR (${vars.KAFKA_REPLICATION_FACTOR}): no write with acks=all could succeed`,
+    );
   }
   if (problems.length > 0 || !vars || !secretKey || typeof trustProxy === 'string') {
     throw new ConfigError(`Invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);

@@ -24,7 +24,12 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
 
 /** The files, read once at boot: a handful of small assets, served from memory. */
 function loadAssets(): Map<string, Buffer> {
@@ -54,7 +59,8 @@ export class ConsoleController {
   @Get(':file')
   @Header('Cache-Control', 'no-cache')
   asset(@Param('file') file: string, @Res() res: Response): void {
-    if (!this.files.has(file) || file === 'index.html') throw new NotFoundException({ status: 404, error: 'Not Found', message: `console file ${file} not found` });
+    if (!this.files.has(file) || file === 'index.html')
+      throw new NotFoundException({ status: 404, error: 'Not Found', message: `console file ${file} not found` });
     this.send(res, file);
   }
 

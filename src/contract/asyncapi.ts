@@ -10,26 +10,27 @@ export type ContractConfig = Pick<AppConfig, 'kafka' | 'delivery' | 'events'>;
 
 const KAFKA_BINDING = '0.5.0';
 
-const tenantKey = { type: 'string', pattern: '^[0-9a-f]{24}$', description: 'tenant_id: keeps a tenant\'s events in order on one partition' };
+const tenantKey = { type: 'string', pattern: '^[0-9a-f]{24}$', description: "tenant_id: keeps a tenant's events in order on one partition" };
 const webhookKey = { type: 'string', pattern: '^[0-9a-f]{24}$', description: 'webhook_id' };
 const ref = (path: string) => ({ $ref: path });
 
-const REJECTED = (maxBytes: number) => [
-  'Rejected messages are not lost: they are copied, original key and bytes, to `<prefix>.events.invalid` with the reason in',
-  'the `rift-reason` header, and the partition moves on. A message is rejected when:',
-  '- it is empty, or larger than EVENT_MAX_BYTES (' + maxBytes + ' bytes here);',
-  '- it is not JSON, or not a JSON object;',
-  '- it breaks the payload schema: a required field missing, a field of the wrong type or format (tenant_id and event_id 24',
-  '  lowercase hex, timestamp RFC 3339 with an offset), a field not in the schema, amount_cents without currency or the reverse;',
-  '- amount_cents is not a safe integer (over 2^53 - 1), never rounded;',
-  '- timestamp is RFC 3339 but cannot be held: a leap second (:60), year 0000, an offset of 24 h or more, more than 9',
-  '  fraction digits, or an instant outside the years 0001-9999 in UTC (accepted ones are delivered in UTC with Z);',
-  '- it nests objects or arrays deeper than ' + MAX_JSON_DEPTH + ' levels anywhere (the data object is level 1);',
-  '- any string or key holds U+0000 or a lone UTF-16 surrogate;',
-  '- its tenant_id names no tenant.',
-  'Without `event_id` an id is derived from topic, partition and offset (stable across redeliveries); give one to deduplicate',
-  'your own retries. The key should be tenant_id (ordering per tenant); the dispatcher reads tenant_id from the value.',
-].join('\n');
+const REJECTED = (maxBytes: number) =>
+  [
+    'Rejected messages are not lost: they are copied, original key and bytes, to `<prefix>.events.invalid` with the reason in',
+    'the `rift-reason` header, and the partition moves on. A message is rejected when:',
+    '- it is empty, or larger than EVENT_MAX_BYTES (' + maxBytes + ' bytes here);',
+    '- it is not JSON, or not a JSON object;',
+    '- it breaks the payload schema: a required field missing, a field of the wrong type or format (tenant_id and event_id 24',
+    '  lowercase hex, timestamp RFC 3339 with an offset), a field not in the schema, amount_cents without currency or the reverse;',
+    '- amount_cents is not a safe integer (over 2^53 - 1), never rounded;',
+    '- timestamp is RFC 3339 but cannot be held: a leap second (:60), year 0000, an offset of 24 h or more, more than 9',
+    '  fraction digits, or an instant outside the years 0001-9999 in UTC (accepted ones are delivered in UTC with Z);',
+    '- it nests objects or arrays deeper than ' + MAX_JSON_DEPTH + ' levels anywhere (the data object is level 1);',
+    '- any string or key holds U+0000 or a lone UTF-16 surrogate;',
+    '- its tenant_id names no tenant.',
+    'Without `event_id` an id is derived from topic, partition and offset (stable across redeliveries); give one to deduplicate',
+    'your own retries. The key should be tenant_id (ordering per tenant); the dispatcher reads tenant_id from the value.',
+  ].join('\n');
 
 /**
  * The AsyncAPI 3.1 document of every Kafka topic, built from the live topic names and tiers and from
@@ -75,18 +76,43 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
   schemas.DeadLetter = deadLetterSchema;
   schemas.AttemptRecord = attemptRecordSchema;
   schemas.OperationalEvent = operationalEventSchema;
-  messages.deliveryJob = { name: 'deliveryJob', title: 'Delivery job', contentType: 'application/json', payload: ref('#/components/schemas/DeliveryJob'), bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } } };
+  messages.deliveryJob = {
+    name: 'deliveryJob',
+    title: 'Delivery job',
+    contentType: 'application/json',
+    payload: ref('#/components/schemas/DeliveryJob'),
+    bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } },
+  };
   messages.deadLetter = {
-    name: 'deadLetter', title: 'Dead letter', contentType: 'application/json', payload: ref('#/components/schemas/DeadLetter'), headers: dlqHeaders,
+    name: 'deadLetter',
+    title: 'Dead letter',
+    contentType: 'application/json',
+    payload: ref('#/components/schemas/DeadLetter'),
+    headers: dlqHeaders,
     bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } },
   };
   messages.invalidEvent = {
-    name: 'invalidEvent', title: 'Invalid event', summary: 'The refused input message, its original key and bytes (any content).',
-    payload: { description: 'the original bytes, unchanged (not necessarily JSON)' }, headers: invalidHeaders,
+    name: 'invalidEvent',
+    title: 'Invalid event',
+    summary: 'The refused input message, its original key and bytes (any content).',
+    payload: { description: 'the original bytes, unchanged (not necessarily JSON)' },
+    headers: invalidHeaders,
     bindings: { kafka: { key: { type: 'string', description: 'the original key, unchanged' }, bindingVersion: KAFKA_BINDING } },
   };
-  messages.operationalEvent = { name: 'operationalEvent', title: 'Operational event', contentType: 'application/json', payload: ref('#/components/schemas/OperationalEvent'), bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } } };
-  messages.attemptRecord = { name: 'attemptRecord', title: 'Attempt record', contentType: 'application/json', payload: ref('#/components/schemas/AttemptRecord'), bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } } };
+  messages.operationalEvent = {
+    name: 'operationalEvent',
+    title: 'Operational event',
+    contentType: 'application/json',
+    payload: ref('#/components/schemas/OperationalEvent'),
+    bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } },
+  };
+  messages.attemptRecord = {
+    name: 'attemptRecord',
+    title: 'Attempt record',
+    contentType: 'application/json',
+    payload: ref('#/components/schemas/AttemptRecord'),
+    bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } },
+  };
 
   for (const topic of topics.retryTopics()) {
     const tiers = topics.tiers.filter((t) => t.topic === topic);
@@ -94,40 +120,61 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
     channels[key] = {
       address: topic,
       title: `retry tier ${tiers[0]!.label}`,
-      description: `Deliveries waiting for attempt ${tiers.map((t) => t.attempt).join(' or ')}, due ${tiers[0]!.label} after the previous failure (\`due_at\`). ` +
+      description:
+        `Deliveries waiting for attempt ${tiers.map((t) => t.attempt).join(' or ')}, due ${tiers[0]!.label} after the previous failure (\`due_at\`). ` +
         'Also where the retry endpoint, recoveries and DLQ replays queue a delivery (attempts 0, due at once). Internal: read only by <prefix>-dispatcher-retry.',
       messages: { deliveryJob: ref('#/components/messages/deliveryJob') },
       bindings,
     };
   }
   channels.deadLetters = {
-    address: topics.dlq, title: 'dead letters',
+    address: topics.dlq,
+    title: 'dead letters',
     description: `Deliveries whose ${config.delivery.retrySchedule.length} attempts all failed. Read by \`rift dlq list\` / \`rift dlq replay\`; never consumed by a group.`,
-    messages: { deadLetter: ref('#/components/messages/deadLetter') }, bindings,
+    messages: { deadLetter: ref('#/components/messages/deadLetter') },
+    bindings,
   };
   channels.invalidEvents = {
-    address: topics.invalid, title: 'invalid events',
+    address: topics.invalid,
+    title: 'invalid events',
     description: 'Input messages that were refused (see the input channels), kept for inspection; nothing consumes them.',
-    messages: { invalidEvent: ref('#/components/messages/invalidEvent') }, bindings,
+    messages: { invalidEvent: ref('#/components/messages/invalidEvent') },
+    bindings,
   };
   channels.attempts = {
-    address: topics.attempts, title: 'delivery attempts',
-    description: 'One record per attempt, produced with the attempt\'s hand-off; <prefix>-attempt-log writes them to PostgreSQL.',
-    messages: { attemptRecord: ref('#/components/messages/attemptRecord') }, bindings,
+    address: topics.attempts,
+    title: 'delivery attempts',
+    description: "One record per attempt, produced with the attempt's hand-off; <prefix>-attempt-log writes them to PostgreSQL.",
+    messages: { attemptRecord: ref('#/components/messages/attemptRecord') },
+    bindings,
   };
   channels.operational = {
-    address: topics.operational, title: 'operational events',
+    address: topics.operational,
+    title: 'operational events',
     description: 'webhook.disabled, webhook.enabled and delivery.dead_lettered, for alerting; nothing in the pipeline consumes them.',
-    messages: { operationalEvent: ref('#/components/messages/operationalEvent') }, bindings,
+    messages: { operationalEvent: ref('#/components/messages/operationalEvent') },
+    bindings,
   };
-  for (const [name, channel] of [['deadLetters', 'deadLetter'], ['invalidEvents', 'invalidEvent'], ['attempts', 'attemptRecord'], ['operational', 'operationalEvent']] as const) {
-    operations[`produce${cap(name)}`] = { action: 'send', title: `The dispatcher writes ${name}`, channel: ref(`#/channels/${name}`), messages: [ref(`#/channels/${name}/messages/${channel}`)] };
+  for (const [name, channel] of [
+    ['deadLetters', 'deadLetter'],
+    ['invalidEvents', 'invalidEvent'],
+    ['attempts', 'attemptRecord'],
+    ['operational', 'operationalEvent'],
+  ] as const) {
+    operations[`produce${cap(name)}`] = {
+      action: 'send',
+      title: `The dispatcher writes ${name}`,
+      channel: ref(`#/channels/${name}`),
+      messages: [ref(`#/channels/${name}/messages/${channel}`)],
+    };
   }
   for (const type of EVENT_TYPES) {
     operations[`dispatch${cap(type)}`] = {
-      action: 'receive', title: `The dispatcher reads ${type} events`,
+      action: 'receive',
+      title: `The dispatcher reads ${type} events`,
       summary: 'Groups <prefix>-dispatcher (delivery) and <prefix>-event-store (storage) read every input topic.',
-      channel: ref(`#/channels/${type}Events`), messages: [ref(`#/channels/${type}Events/messages/${type}Event`)],
+      channel: ref(`#/channels/${type}Events`),
+      messages: [ref(`#/channels/${type}Events/messages/${type}Event`)],
     };
   }
 
@@ -136,7 +183,8 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
     info: {
       title: 'Rift Webhooks: Kafka topics',
       version: '1',
-      description: 'Every topic of the pipeline. Producers publish to the three input topics; the others are the pipeline\'s own ' +
+      description:
+        "Every topic of the pipeline. Producers publish to the three input topics; the others are the pipeline's own " +
         `(prefix "${config.kafka.topicPrefix}", retry schedule ${config.delivery.retrySchedule.join(',')} s). Generated from the classes ` +
         'the dispatcher validates with; served at GET /asyncapi.json.',
     },

@@ -31,8 +31,7 @@ export function dataSchemas(): Record<EventType, JsonSchema> {
   const generated = validationMetadatasToSchemas({
     classValidatorMetadataStorage: getMetadataStorage(),
     additionalConverters: {
-      customValidation: (meta) =>
-        meta.name === 'isRfc3339' ? { type: 'string', format: 'date-time', pattern: RFC3339_PATTERN.source } : undefined,
+      customValidation: (meta) => (meta.name === 'isRfc3339' ? { type: 'string', format: 'date-time', pattern: RFC3339_PATTERN.source } : undefined),
     },
   }) as Record<string, JsonSchema>;
   const out = {} as Record<EventType, JsonSchema>;
@@ -40,7 +39,10 @@ export function dataSchemas(): Record<EventType, JsonSchema> {
     const cls = DATA_CLASSES[type];
     const raw = generated[cls.name] as { properties: Record<string, JsonSchema>; required?: string[] };
     const optional = new Set(
-      getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).filter((m) => m.name === 'isOptional').map((m) => m.propertyName),
+      getMetadataStorage()
+        .getTargetValidationMetadatas(cls, '', true, false)
+        .filter((m) => m.name === 'isOptional')
+        .map((m) => m.propertyName),
     );
     const order = ['event_id', ...DATA_FIELDS[type].filter((f) => f !== 'event_id')];
     const properties: Record<string, JsonSchema> = {};
@@ -49,7 +51,11 @@ export function dataSchemas(): Record<EventType, JsonSchema> {
       if (optional.has(field) && typeof schema.type === 'string') schema.type = [schema.type, 'null'];
       // Description and example from the same class's OpenAPI decorators (documentation only).
       const doc = Reflect.getMetadata('swagger/apiModelProperties', cls.prototype, field) as { description?: string; example?: unknown } | undefined;
-      properties[field] = { ...schema, ...(doc?.description ? { description: doc.description } : {}), ...(doc?.example !== undefined ? { examples: [doc.example] } : {}) };
+      properties[field] = {
+        ...schema,
+        ...(doc?.description ? { description: doc.description } : {}),
+        ...(doc?.example !== undefined ? { examples: [doc.example] } : {}),
+      };
     }
     const unordered = Object.keys(raw.properties).filter((f) => !order.includes(f));
     if (unordered.length > 0) throw new Error(`${cls.name} has fields missing from DATA_FIELDS: ${unordered.join(', ')}`);

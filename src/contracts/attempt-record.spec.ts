@@ -1,8 +1,18 @@
 import { parseAttemptRecord, type AttemptRecord } from './attempt-record.js';
 
 const record: AttemptRecord = {
-  id: '66a1b2c3d4e5f6a7b8c9d0e1', tenant_id: '6650a1b2c3d4e5f6a7b8c9d0', webhook_id: '66a1b2c3d4e5f6a7b8c9d0e2', event_id: '66a1b2c3d4e5f6a7b8c9d0e3',
-  event_type: 'conversion', attempt: 2, tier: '1s', outcome: 'failed', status_code: 503, error: 'http_503', next: 'retry', duration_ms: 41.5,
+  id: '66a1b2c3d4e5f6a7b8c9d0e1',
+  tenant_id: '6650a1b2c3d4e5f6a7b8c9d0',
+  webhook_id: '66a1b2c3d4e5f6a7b8c9d0e2',
+  event_id: '66a1b2c3d4e5f6a7b8c9d0e3',
+  event_type: 'conversion',
+  attempt: 2,
+  tier: '1s',
+  outcome: 'failed',
+  status_code: 503,
+  error: 'http_503',
+  next: 'retry',
+  duration_ms: 41.5,
   at: '2026-03-24T15:00:01.000Z',
 };
 const buf = (v: unknown) => Buffer.from(JSON.stringify(v));
@@ -43,7 +53,9 @@ describe('parseAttemptRecord', () => {
   });
 
   it('accepts the bounds themselves', () => {
-    expect(parseAttemptRecord(buf({ ...record, attempt: 32_767, tier: 'x'.repeat(16), error: 'e'.repeat(64), status_code: 100, duration_ms: 0 }))).not.toBeNull();
+    expect(
+      parseAttemptRecord(buf({ ...record, attempt: 32_767, tier: 'x'.repeat(16), error: 'e'.repeat(64), status_code: 100, duration_ms: 0 })),
+    ).not.toBeNull();
     expect(parseAttemptRecord(buf({ ...record, status_code: 599 }))).not.toBeNull();
   });
 });

@@ -33,12 +33,22 @@ export function parseAttemptRecord(raw: Buffer | null): AttemptRecord | null {
   if (!raw) return null;
   try {
     const r = JSON.parse(raw.toString('utf8')) as AttemptRecord;
-    const ok = r && [r.id, r.tenant_id, r.webhook_id, r.event_id].every((id) => typeof id === 'string' && OBJECT_ID.test(id))
-      && EVENT_TYPES.includes(r.event_type) && Number.isInteger(r.attempt) && r.attempt > 0 && r.attempt < 32_768
-      && str(r.tier, 16) && (r.outcome === 'succeeded' || r.outcome === 'failed')
-      && (r.status_code === null || (Number.isInteger(r.status_code) && r.status_code >= 100 && r.status_code < 600))
-      && (r.error === null || str(r.error, 64)) && ['delivered', 'retry', 'dead_letter', 'none'].includes(r.next)
-      && Number.isFinite(r.duration_ms) && r.duration_ms >= 0 && typeof r.at === 'string' && !Number.isNaN(Date.parse(r.at));
+    const ok =
+      r &&
+      [r.id, r.tenant_id, r.webhook_id, r.event_id].every((id) => typeof id === 'string' && OBJECT_ID.test(id)) &&
+      EVENT_TYPES.includes(r.event_type) &&
+      Number.isInteger(r.attempt) &&
+      r.attempt > 0 &&
+      r.attempt < 32_768 &&
+      str(r.tier, 16) &&
+      (r.outcome === 'succeeded' || r.outcome === 'failed') &&
+      (r.status_code === null || (Number.isInteger(r.status_code) && r.status_code >= 100 && r.status_code < 600)) &&
+      (r.error === null || str(r.error, 64)) &&
+      ['delivered', 'retry', 'dead_letter', 'none'].includes(r.next) &&
+      Number.isFinite(r.duration_ms) &&
+      r.duration_ms >= 0 &&
+      typeof r.at === 'string' &&
+      !Number.isNaN(Date.parse(r.at));
     return ok ? r : null;
   } catch {
     return null;

@@ -1,7 +1,14 @@
 import { parseDeliveryJob, type DeliveryJob } from './delivery-job.js';
 
 const job: DeliveryJob = {
-  v: 1, webhook_id: 'w', tenant_id: 't', event_id: 'e', event_type: 'click', body: '{"event":"click"}', attempts: 1, due_at: 1_700_000_000_000,
+  v: 1,
+  webhook_id: 'w',
+  tenant_id: 't',
+  event_id: 'e',
+  event_type: 'click',
+  body: '{"event":"click"}',
+  attempts: 1,
+  due_at: 1_700_000_000_000,
   history: [{ attempt: 1, at: '2026-03-24T15:00:00Z', duration_ms: 12, status: 503, error: 'http_503' }],
 };
 const buf = (v: unknown) => Buffer.from(JSON.stringify(v));

@@ -40,8 +40,16 @@ export function parseDeliveryJob(raw: Buffer | null): DeliveryJob | null {
   if (!raw) return null;
   try {
     const j = JSON.parse(raw.toString('utf8')) as DeliveryJob;
-    const ok = j && j.v === 1 && typeof j.webhook_id === 'string' && typeof j.tenant_id === 'string' && typeof j.event_id === 'string'
-      && typeof j.body === 'string' && typeof j.attempts === 'number' && typeof j.due_at === 'number' && Array.isArray(j.history);
+    const ok =
+      j &&
+      j.v === 1 &&
+      typeof j.webhook_id === 'string' &&
+      typeof j.tenant_id === 'string' &&
+      typeof j.event_id === 'string' &&
+      typeof j.body === 'string' &&
+      typeof j.attempts === 'number' &&
+      typeof j.due_at === 'number' &&
+      Array.isArray(j.history);
     return ok ? j : null;
   } catch {
     return null;

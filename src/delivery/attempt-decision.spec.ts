@@ -2,23 +2,48 @@ import type { DeliveryJob } from '../contracts/delivery-job.js';
 import type { RetryTier } from '../kafka/topics.js';
 import { decideAfterAttempt, lowersCapacity, mayPark, parkIn, SATURATED, tierOf, type AttemptResult } from './attempt-decision.js';
 
-const tier = (attempt: number, seconds: number): RetryTier => ({ attempt, delayMs: seconds * 1000, label: `${seconds}s`, topic: `p.webhooks.retry.${seconds}s` });
+const tier = (attempt: number, seconds: number): RetryTier => ({
+  attempt,
+  delayMs: seconds * 1000,
+  label: `${seconds}s`,
+  topic: `p.webhooks.retry.${seconds}s`,
+});
 /** The default schedule 0,1,5,25: tiers make attempts 2, 3 and 4. */
 const TIERS = [tier(2, 1), tier(3, 5), tier(4, 25)];
 const NOW = Date.UTC(2026, 2, 24, 12, 0, 0);
 const job = (over: Partial<DeliveryJob> = {}): DeliveryJob => ({
-  v: 1, webhook_id: 'w'.repeat(24), tenant_id: 't'.repeat(24), event_id: 'e'.repeat(24), event_type: 'click', body: '{"event":"click"}',
-  attempts: 0, due_at: NOW, history: [], ...over,
+  v: 1,
+  webhook_id: 'w'.repeat(24),
+  tenant_id: 't'.repeat(24),
+  event_id: 'e'.repeat(24),
+  event_type: 'click',
+  body: '{"event":"click"}',
+  attempts: 0,
+  due_at: NOW,
+  history: [],
+  ...over,
 });
-const decide = (result: AttemptResult, j = job()) => decideAfterAttempt({ job: j, webhookId: j.webhook_id, result, tiers: TIERS, startedAt: NOW - 40, now: NOW, recordId: 'a'.repeat(24), random: () => 0 });
+const decide = (result: AttemptResult, j = job()) =>
+  decideAfterAttempt({ job: j, webhookId: j.webhook_id, result, tiers: TIERS, startedAt: NOW - 40, now: NOW, recordId: 'a'.repeat(24), random: () => 0 });
 
 describe('decideAfterAttempt', () => {
   it('a 2xx is delivered: the record says so and nothing is handed on', () => {
     const d = decide({ ok: true, status: 204, durationMs: 12.4, sent: true });
     expect(d.step).toEqual({ kind: 'delivered' });
     expect(d.record).toEqual({
-      id: 'a'.repeat(24), tenant_id: 't'.repeat(24), webhook_id: 'w'.repeat(24), event_id: 'e'.repeat(24), event_type: 'click', attempt: 1, tier: 'first',
-      outcome: 'succeeded', status_code: 204, error: null, next: 'delivered', duration_ms: 12, at: new Date(NOW - 40).toISOString(),
+      id: 'a'.repeat(24),
+      tenant_id: 't'.repeat(24),
+      webhook_id: 'w'.repeat(24),
+      event_id: 'e'.repeat(24),
+      event_type: 'click',
+      attempt: 1,
+      tier: 'first',
+      outcome: 'succeeded',
+      status_code: 204,
+      error: null,
+      next: 'delivered',
+      duration_ms: 12,
+      at: new Date(NOW - 40).toISOString(),
     });
     expect(d.lastError).toBeUndefined();
   });
@@ -95,7 +120,8 @@ describe('lowersCapacity and tierOf', () => {
     expect(lowersCapacity({ ok: false, error: 'timeout', durationMs: 1, sent: true })).toBe(true);
     expect(lowersCapacity({ ok: false, error: 'econnrefused', durationMs: 1, sent: true })).toBe(true);
     expect(lowersCapacity({ ok: false, status: 503, error: 'http_503', durationMs: 1, sent: true })).toBe(false);
-    for (const error of ['unsafe_target', 'not_https', 'invalid_url'] as const) expect(lowersCapacity({ ok: false, error, durationMs: 0, sent: true })).toBe(false);
+    for (const error of ['unsafe_target', 'not_https', 'invalid_url'] as const)
+      expect(lowersCapacity({ ok: false, error, durationMs: 0, sent: true })).toBe(false);
   });
   it('names the tier of each attempt', () => {
     expect([1, 2, 3, 4, 5].map((n) => tierOf(n, TIERS))).toEqual(['first', '1s', '5s', '25s', 'unknown']);

@@ -21,7 +21,7 @@ describe('ConcurrencyGate', () => {
     expect(gate.pending()).toBe(0);
   });
 
-  it('refuses at once when a key\'s queue is full', async () => {
+  it("refuses at once when a key's queue is full", async () => {
     const gate = new ConcurrencyGate(10, 1, 1);
     const first = (await gate.acquire('slow'))!;
     const queued = gate.acquire('slow');
@@ -59,7 +59,7 @@ describe('ConcurrencyGate', () => {
     expect(gate.pending()).toBe(2);
   });
 
-  it('earns a webhook\'s cap with answers and drops it when an attempt fails to connect or times out', async () => {
+  it("earns a webhook's cap with answers and drops it when an attempt fails to connect or times out", async () => {
     const gate = new ConcurrencyGate(100, 8, 10, 2_000, 400, 2);
     expect(gate.capOf('w')).toBe(2);
     const held = [(await gate.acquire('w'))!, (await gate.acquire('w'))!];

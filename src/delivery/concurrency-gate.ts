@@ -67,7 +67,8 @@ export class ConcurrencyGate {
     else this.outstanding++;
     return once(() => {
       const next = this.capacityWaiters.shift();
-      if (next) next(); // the slot passes straight to the next waiter
+      if (next)
+        next(); // the slot passes straight to the next waiter
       else this.outstanding--;
     });
   }

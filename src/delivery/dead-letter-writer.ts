@@ -15,8 +15,13 @@ export async function sendToDlq(kafka: DurableSender, topics: Topics, metrics: M
   await Promise.all([
     kafka.sendDurably(topics.dlq, { key: job.webhook_id, value: JSON.stringify(dead), headers }),
     emitOperational(kafka, topics, metrics, {
-      type: 'delivery.dead_lettered', webhook_id: job.webhook_id, tenant_id: job.tenant_id,
-      event_id: job.event_id, event_type: job.event_type, attempts: job.attempts, reason: lastError,
+      type: 'delivery.dead_lettered',
+      webhook_id: job.webhook_id,
+      tenant_id: job.tenant_id,
+      event_id: job.event_id,
+      event_type: job.event_type,
+      attempts: job.attempts,
+      reason: lastError,
     }),
   ]);
 }

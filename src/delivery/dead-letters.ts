@@ -81,7 +81,14 @@ export class DeadLetters {
       const chunk = todo.slice(i, i + 500);
       await Promise.all(
         chunk.map(({ job }) =>
-          requeue(this.kafka, this.topics, { webhook_id: job.webhook_id, tenant_id: job.tenant_id, event_id: job.event_id, event_type: job.event_type, body: job.body, history: job.history }),
+          requeue(this.kafka, this.topics, {
+            webhook_id: job.webhook_id,
+            tenant_id: job.tenant_id,
+            event_id: job.event_id,
+            event_type: job.event_type,
+            body: job.body,
+            history: job.history,
+          }),
         ),
       );
       // Recorded after Kafka has the jobs: a crash in between replays them again next time (at least once).
@@ -94,7 +101,10 @@ export class DeadLetters {
   }
 
   private async replayedAt(): Promise<Map<string, string>> {
-    const rows = await this.prisma.deadLetterReplay.findMany({ where: { topic: this.topics.dlq }, select: { partition: true, offset: true, replayedAt: true } });
+    const rows = await this.prisma.deadLetterReplay.findMany({
+      where: { topic: this.topics.dlq },
+      select: { partition: true, offset: true, replayedAt: true },
+    });
     return new Map(rows.map((r) => [`${r.partition}:${r.offset}`, r.replayedAt.toISOString()]));
   }
 
@@ -114,7 +124,10 @@ export class DeadLetters {
       await consumer.subscribe({ topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
-        const timer = setTimeout(() => reject(new Error(`reading ${topic} took over ${DLQ_READ_TIMEOUT_MS / 1000} s; is Kafka reachable?`)), DLQ_READ_TIMEOUT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(`reading ${topic} took over ${DLQ_READ_TIMEOUT_MS / 1000} s; is Kafka reachable?`)),
+          DLQ_READ_TIMEOUT_MS,
+        );
         timer.unref();
         void consumer.run({
           autoCommit: false,
@@ -126,9 +139,16 @@ export class DeadLetters {
               if (!job) continue;
               const j = job as DeliveryJob & { dead_at?: string; last_error?: string };
               out.push({
-                partition: batch.partition, offset: m.offset, webhook_id: job.webhook_id, tenant_id: job.tenant_id, event_id: job.event_id,
-                event_type: job.event_type, attempts: job.attempts, dead_at: j.dead_at ?? new Date(Number(m.timestamp)).toISOString(),
-                last_error: j.last_error ?? 'unknown', job,
+                partition: batch.partition,
+                offset: m.offset,
+                webhook_id: job.webhook_id,
+                tenant_id: job.tenant_id,
+                event_id: job.event_id,
+                event_type: job.event_type,
+                attempts: job.attempts,
+                dead_at: j.dead_at ?? new Date(Number(m.timestamp)).toISOString(),
+                last_error: j.last_error ?? 'unknown',
+                job,
               });
             }
             const last = batch.messages.at(-1);

@@ -15,7 +15,6 @@ import { HttpSender } from './http-sender.js';
 import { ADMITTED_PER_SLOT, MAX_UNREACHABLE_PARKS, MIN_CAP_PER_WEBHOOK, STALLED_ATTEMPT_MS } from './tuning.js';
 import { decideAfterAttempt, lowersCapacity, mayPark, parkIn, SATURATED, type AttemptDecision, type AttemptResult } from './attempt-decision.js';
 
-
 /** The `outcome` label of rift_deliveries_total for each attempt's next step (`none`: test sends, not counted here). */
 const DELIVERY_OUTCOME: Record<AttemptNext, string> = { delivered: 'delivered', retry: 'retried', dead_letter: 'dead_lettered', none: 'test' };
 
@@ -40,7 +39,15 @@ export class Deliverer {
   ) {
     const d = config.delivery;
     this.maxSaturationWaitMs = d.maxSaturationWaitMs;
-    this.gate = new ConcurrencyGate(d.maxInFlight, d.maxInFlightPerWebhook, d.maxQueuedPerWebhook, d.maxQueueWaitMs, d.maxInFlight * ADMITTED_PER_SLOT, Math.min(MIN_CAP_PER_WEBHOOK, d.maxInFlightPerWebhook), d.timeoutMs);
+    this.gate = new ConcurrencyGate(
+      d.maxInFlight,
+      d.maxInFlightPerWebhook,
+      d.maxQueuedPerWebhook,
+      d.maxQueueWaitMs,
+      d.maxInFlight * ADMITTED_PER_SLOT,
+      Math.min(MIN_CAP_PER_WEBHOOK, d.maxInFlightPerWebhook),
+      d.timeoutMs,
+    );
     metrics.trackInFlight(() => this.gate.inFlight());
   }
 
@@ -60,7 +67,15 @@ export class Deliverer {
     } else {
       result = await this.send(job, webhook, release);
     }
-    const decision = decideAfterAttempt({ job, webhookId: webhook.id, result, tiers: this.topics.tiers, startedAt, now: Date.now(), recordId: newObjectId(startedAt) });
+    const decision = decideAfterAttempt({
+      job,
+      webhookId: webhook.id,
+      result,
+      tiers: this.topics.tiers,
+      startedAt,
+      now: Date.now(),
+      recordId: newObjectId(startedAt),
+    });
     this.observe(decision.record);
     await this.handOff(decision);
   }
@@ -106,7 +121,14 @@ export class Deliverer {
     const now = Date.now();
     const parked = parkIn(job, this.topics.tiers, this.gate.parkDelay(webhook.id, now, 0, (job.deferrals ?? 0) === 0), now)!;
     this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'deferred' });
-    if (parked.job.deferrals === 1) this.logger.warn({ msg: 'delivery waits for its webhook (at its concurrency cap)', webhook_id: webhook.id, event_id: job.event_id, attempt: job.attempts + 1, parked_ms: parked.tier.delayMs });
+    if (parked.job.deferrals === 1)
+      this.logger.warn({
+        msg: 'delivery waits for its webhook (at its concurrency cap)',
+        webhook_id: webhook.id,
+        event_id: job.event_id,
+        attempt: job.attempts + 1,
+        parked_ms: parked.tier.delayMs,
+      });
     await this.kafka.sendDurably(parked.tier.topic, { key: webhook.id, value: JSON.stringify(parked.job) });
     return true;
   }

@@ -5,10 +5,12 @@ import { deliveryHeaders, standardSignature } from './delivery-headers.js';
 import { standardWebhooksSecret } from '../webhooks/secret-format.js';
 
 describe('Standard Webhooks signatures', () => {
-  it('matches the specification\'s known-answer vector', () => {
+  it("matches the specification's known-answer vector", () => {
     // From the Standard Webhooks reference libraries' tests.
     const key = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64');
-    expect(standardSignature(key, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, Buffer.from('{"test": 2432232314}'))).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    expect(standardSignature(key, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, Buffer.from('{"test": 2432232314}'))).toBe(
+      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    );
   });
 
   const secret = 'a1b2c3d4'.repeat(8);
@@ -33,7 +35,10 @@ describe('Standard Webhooks signatures', () => {
 
   it('during a rotation signs with both secrets; either one verifies', () => {
     const next = 'f0e1d2c3'.repeat(8);
-    const h = deliveryHeaders({ signingKey: key, nextSigningKey: Buffer.from(next) }, { eventId: '6650a1b2c3d4e5f6a7b8c9d0', eventType: 'click', attempt: 1, body, test: true });
+    const h = deliveryHeaders(
+      { signingKey: key, nextSigningKey: Buffer.from(next) },
+      { eventId: '6650a1b2c3d4e5f6a7b8c9d0', eventType: 'click', attempt: 1, body, test: true },
+    );
     expect(h['webhook-signature'].split(' ')).toHaveLength(2);
     expect(h['X-Rift-Signature']).toBe(sign(body, key));
     expect(h['X-Rift-Signature-Next']).toBe(sign(body, Buffer.from(next)));

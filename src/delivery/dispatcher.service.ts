@@ -16,6 +16,12 @@ export class DispatcherService {
   constructor(consumers: ConsumerRunner, topics: Topics, inputHandler: InputHandler, retryHandler: RetryHandler) {
     consumers.add({ groupId: topics.groups.dispatcher, topics: Object.values(topics.input), handler: inputHandler, partitionsConsumedConcurrently: 6 });
     // A paused tier partition is re-read from its head on resume: keep each read small.
-    consumers.add({ groupId: topics.groups.retry, topics: topics.retryTopics(), handler: retryHandler, partitionsConsumedConcurrently: 6, maxBytesPerPartition: TIER_MAX_BYTES_PER_PARTITION });
+    consumers.add({
+      groupId: topics.groups.retry,
+      topics: topics.retryTopics(),
+      handler: retryHandler,
+      partitionsConsumedConcurrently: 6,
+      maxBytesPerPartition: TIER_MAX_BYTES_PER_PARTITION,
+    });
   }
 }

@@ -11,7 +11,10 @@ import { Metrics } from '../ops/metrics.js';
 export class InvalidEvents {
   private readonly logger = new Logger('InvalidEvents');
 
-  constructor(private readonly kafka: DurableSender, private readonly metrics: Metrics) {}
+  constructor(
+    private readonly kafka: DurableSender,
+    private readonly metrics: Metrics,
+  ) {}
 
   async setAside(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
     await this.kafka.setAside(topic, partition, message, reason);

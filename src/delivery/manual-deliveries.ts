@@ -45,7 +45,11 @@ export const PENDING_SQL = Prisma.sql`md.queued_at > now() - make_interval(secs 
  */
 @Injectable()
 export class ManualDeliveries {
-  constructor(private readonly kafka: KafkaProducer, private readonly topics: Topics, private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly kafka: KafkaProducer,
+    private readonly topics: Topics,
+    private readonly prisma: PrismaService,
+  ) {}
 
   /** Serialises manual requests for one webhook; false when the tenant has no such webhook. */
   async lockWebhook(tx: Tx, tenantId: string, webhookId: string): Promise<boolean> {
@@ -68,11 +72,18 @@ export class ManualDeliveries {
   /** The 409 a duplicate request gets, naming the pending delivery. */
   conflict(eventId: string, p: PendingDelivery): ApiError {
     const by = p.recover_id ? `recovery ${p.recover_id}` : `${p.kind} ${p.id}`;
-    return new ApiError(HttpStatus.CONFLICT, 'Conflict', `event ${eventId} is already queued for this webhook by ${by} (queued at ${p.queued_at.toISOString()}); wait for its outcome in GET /v1/webhooks/{id}/deliveries`);
+    return new ApiError(
+      HttpStatus.CONFLICT,
+      'Conflict',
+      `event ${eventId} is already queued for this webhook by ${by} (queued at ${p.queued_at.toISOString()}); wait for its outcome in GET /v1/webhooks/{id}/deliveries`,
+    );
   }
 
   /** Records manual deliveries (one statement); returns their ids in order. */
-  async record(tx: Tx, rows: { tenantId: string; webhookId: string; eventId: string; kind: ManualKind; recoverId?: string; queuedAt: Date }[]): Promise<string[]> {
+  async record(
+    tx: Tx,
+    rows: { tenantId: string; webhookId: string; eventId: string; kind: ManualKind; recoverId?: string; queuedAt: Date }[],
+  ): Promise<string[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => newObjectId(r.queuedAt.getTime()));
     await tx.$executeRaw`INSERT INTO manual_deliveries (id, tenant_id, webhook_id, event_id, kind, recover_id, queued_at)

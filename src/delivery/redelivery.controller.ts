@@ -8,7 +8,7 @@ import { RedeliveryService } from './redelivery.service.js';
 
 /** POST /v1/webhooks/{id}/deliveries/{event_id}/retry: deliver a stored event again. */
 @TenantApi('deliveries')
-@ApiNotFoundResponse({ type: ErrorDto, description: 'unknown webhook (or another tenant\'s), or unknown event' })
+@ApiNotFoundResponse({ type: ErrorDto, description: "unknown webhook (or another tenant's), or unknown event" })
 @Controller('v1/webhooks/:id/deliveries')
 export class RedeliveryController {
   constructor(private readonly deliveries: RedeliveryService) {}

@@ -31,7 +31,11 @@ export class RedeliveryService {
     const event = OBJECT_ID.test(eventId) ? await this.events.find(tenantId, eventId) : undefined;
     if (!event) throw notFound('event');
     if (!webhook.events.includes(event.type)) {
-      throw new ApiError(HttpStatus.NOT_FOUND, 'Not Found', `event ${eventId} is a ${event.type} event and webhook ${webhookId} does not subscribe to ${event.type}`);
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'Not Found',
+        `event ${eventId} is a ${event.type} event and webhook ${webhookId} does not subscribe to ${event.type}`,
+      );
     }
     if (!this.topics.tiers[0]) throw new ApiError(HttpStatus.CONFLICT, 'Conflict', new NothingToRequeueInto().message);
     const now = new Date();

@@ -7,7 +7,7 @@ describe('sign', () => {
     expect(sign(Buffer.from('what do ya want for nothing?'), 'Jefe')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
 
-  it('verifies with the Node function from Rift\'s docs, keyed by the hex secret as text', () => {
+  it("verifies with the Node function from Rift's docs, keyed by the hex secret as text", () => {
     const secret = 'a1b2c3d4'.repeat(8);
     const body = Buffer.from('{"event":"click","timestamp":"2026-03-24T15:00:00Z","data":{"link_id":"summer-sale"}}');
     const signature = sign(body, Buffer.from(secret, 'utf8'));

@@ -17,14 +17,20 @@ export class TestSendController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Send a signed example event now and see the outcome (beyond the published docs)',
-    description: 'The webhook\'s real headers plus X-Rift-Test: true. One attempt: not retried, not stored as an event, not counted towards endpoint health; in the attempt log with tier "test". At most WEBHOOK_TEST_SENDS_PER_MINUTE (10) per webhook per minute.',
+    description:
+      'The webhook\'s real headers plus X-Rift-Test: true. One attempt: not retried, not stored as an event, not counted towards endpoint health; in the attempt log with tier "test". At most WEBHOOK_TEST_SENDS_PER_MINUTE (10) per webhook per minute.',
   })
   @ApiOkResponse({ type: TestSendResultDto, description: 'the attempt was made (whatever the endpoint answered)' })
   @ApiBadRequestResponse({ type: ErrorDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'the webhook is disabled (the reason is named)' })
   @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'rate limited; Retry-After says when' })
-  async test(@TenantId() tenantId: string, @Param('id') id: string, @Body() dto: TestSendDto, @Res({ passthrough: true }) res: Response): Promise<TestSendResultDto> {
+  async test(
+    @TenantId() tenantId: string,
+    @Param('id') id: string,
+    @Body() dto: TestSendDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TestSendResultDto> {
     try {
       return await this.tests.send(tenantId, id, dto.event);
     } catch (err) {

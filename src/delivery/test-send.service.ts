@@ -17,7 +17,10 @@ import { TestSendLimiter } from './test-send-limiter.js';
 import { assertEnabled, WebhookLookup } from '../webhooks/webhook-lookup.js';
 
 export class TestSendRateLimited extends ApiError {
-  constructor(readonly retryAfterSeconds: number, perMinute: number) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    perMinute: number,
+  ) {
     super(HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests', `at most ${perMinute} test sends per webhook per minute; retry in ${retryAfterSeconds} s`);
   }
 }
@@ -32,8 +35,15 @@ function exampleData(type: EventType, tenantId: string): Record<string, unknown>
       return { tenant_id: tenantId, link_id: 'summer-sale', install_id: 'device-uuid-123', app_version: '1.2.0', timestamp };
     case 'conversion':
       return {
-        tenant_id: tenantId, source_id: '66a1b2c3d4e5f6a7b8c9d0e2', link_id: 'summer-sale', conversion_type: 'deposit', user_id: 'usr_abc123',
-        amount_cents: 10000, currency: 'usd', metadata: { tx_hash: '0xabc...' }, timestamp,
+        tenant_id: tenantId,
+        source_id: '66a1b2c3d4e5f6a7b8c9d0e2',
+        link_id: 'summer-sale',
+        conversion_type: 'deposit',
+        user_id: 'usr_abc123',
+        amount_cents: 10000,
+        currency: 'usd',
+        metadata: { tx_hash: '0xabc...' },
+        timestamp,
       };
   }
 }
@@ -78,11 +88,31 @@ export class TestSendService {
     const result = await this.http.post(row.url, body, deliveryHeaders(keys, { eventId, eventType: type, attempt: 1, body, test: true }));
     this.metrics.testSends.inc({ result: result.ok ? 'ok' : 'failed' });
     const record: AttemptRecord = {
-      id: newObjectId(startedAt.getTime()), tenant_id: tenantId, webhook_id: id, event_id: eventId, event_type: type, attempt: 1, tier: 'test',
-      outcome: result.ok ? 'succeeded' : 'failed', status_code: result.status ?? null, error: result.error ?? null, next: 'none',
-      duration_ms: Math.round(result.durationMs), at: startedAt.toISOString(),
+      id: newObjectId(startedAt.getTime()),
+      tenant_id: tenantId,
+      webhook_id: id,
+      event_id: eventId,
+      event_type: type,
+      attempt: 1,
+      tier: 'test',
+      outcome: result.ok ? 'succeeded' : 'failed',
+      status_code: result.status ?? null,
+      error: result.error ?? null,
+      next: 'none',
+      duration_ms: Math.round(result.durationMs),
+      at: startedAt.toISOString(),
     };
-    this.logger.log({ msg: 'test send', attempt_id: record.id, webhook_id: id, event_id: eventId, event_type: type, outcome: record.outcome, status_code: record.status_code, error: record.error, duration_ms: record.duration_ms });
+    this.logger.log({
+      msg: 'test send',
+      attempt_id: record.id,
+      webhook_id: id,
+      event_id: eventId,
+      event_type: type,
+      outcome: record.outcome,
+      status_code: record.status_code,
+      error: record.error,
+      duration_ms: record.duration_ms,
+    });
     try {
       await this.kafka.send(this.topics.attempts, { key: id, value: JSON.stringify(record) });
     } catch (err) {
@@ -105,7 +135,11 @@ export class TestSendService {
     try {
       return openSigningKeys(this.box, row, new Date());
     } catch {
-      throw new ApiError(HttpStatus.CONFLICT, 'Conflict', `the secret of webhook ${row.id} cannot be decrypted with the service's RIFT_SECRET_KEY; rotate it with {"overlap_seconds": 0}`);
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'Conflict',
+        `the secret of webhook ${row.id} cannot be decrypted with the service's RIFT_SECRET_KEY; rotate it with {"overlap_seconds": 0}`,
+      );
     }
   }
 }

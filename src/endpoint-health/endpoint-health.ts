@@ -89,7 +89,12 @@ export class EndpointHealth {
     for (const w of disabled) {
       this.metrics.webhooksDisabled.inc({ reason: w.disabled_reason });
       this.logger.warn({ msg: 'webhook disabled', webhook_id: w.id, reason: w.disabled_reason });
-      await emitOperational(this.kafka, this.topics, this.metrics, { type: 'webhook.disabled', webhook_id: w.id, tenant_id: w.tenant_id, reason: w.disabled_reason });
+      await emitOperational(this.kafka, this.topics, this.metrics, {
+        type: 'webhook.disabled',
+        webhook_id: w.id,
+        tenant_id: w.tenant_id,
+        reason: w.disabled_reason,
+      });
     }
   }
 }

@@ -5,7 +5,6 @@ import type { OperationalEvent } from '../contracts/operational-event.js';
 
 export type { OperationalEvent };
 
-
 /** Produces an operational event (acks=all, retried until Kafka takes it) and counts it. */
 export async function emitOperational(kafka: DurableSender, topics: Topics, metrics: Metrics, e: Omit<OperationalEvent, 'at'>): Promise<void> {
   const event: OperationalEvent = { ...e, at: new Date().toISOString() };

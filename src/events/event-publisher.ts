@@ -25,7 +25,10 @@ type Send = (topic: string, message: OutgoingMessage) => Promise<void>;
  * elsewhere, and never holds up the producer.
  */
 export class EventPublisherCore {
-  constructor(private readonly send: Send, private readonly inputTopics: Record<EventType, string>) {}
+  constructor(
+    private readonly send: Send,
+    private readonly inputTopics: Record<EventType, string>,
+  ) {}
 
   async publish(type: EventType, data: Record<string, unknown>): Promise<Published> {
     if (!EVENT_TYPES.includes(type)) throw new InvalidEventError(`type must be one of ${EVENT_TYPES.join(', ')}`);

@@ -23,7 +23,13 @@ describe('buildPayload', () => {
 
   it('puts event_id first in a conversion, the id given here rather than the one in data', () => {
     const data = valid('conversion', {
-      metadata: { b: 1, a: 2 }, currency: 'usd', amount_cents: 500, conversion_type: 'deposit', link_id: 'l1', tenant_id: TENANT, timestamp: '2026-03-24T15:00:00Z',
+      metadata: { b: 1, a: 2 },
+      currency: 'usd',
+      amount_cents: 500,
+      conversion_type: 'deposit',
+      link_id: 'l1',
+      tenant_id: TENANT,
+      timestamp: '2026-03-24T15:00:00Z',
     });
     const parsed = JSON.parse(buildPayload('conversion', data, EVENT, AT)) as { data: Record<string, unknown> };
     expect(Object.keys(parsed.data)).toEqual(['event_id', 'tenant_id', 'link_id', 'conversion_type', 'amount_cents', 'currency', 'metadata', 'timestamp']);
@@ -76,7 +82,9 @@ describe('validateEventData', () => {
   });
 
   it('keeps a "__proto__" key of metadata as data (a class-transformer copy would drop it)', () => {
-    const value = JSON.parse(`{"tenant_id":"${TENANT}","link_id":"l","conversion_type":"d","timestamp":"2026-03-24T15:00:00Z","metadata":{"__proto__":{"x":1},"y":2}}`);
+    const value = JSON.parse(
+      `{"tenant_id":"${TENANT}","link_id":"l","conversion_type":"d","timestamp":"2026-03-24T15:00:00Z","metadata":{"__proto__":{"x":1},"y":2}}`,
+    );
     const data = valid('conversion', value);
     const out = JSON.parse(buildPayload('conversion', data, EVENT, AT)) as { data: { metadata: object } };
     expect(Object.keys(out.data.metadata)).toEqual(['__proto__', 'y']);

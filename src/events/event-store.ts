@@ -121,7 +121,9 @@ export class EventStore {
   }
 
   private raw(tenantId: string, linkId: string, start: number, end: number): Promise<StatsBucket[]> {
-    return this.prisma.$queryRaw<StatsBucket[]>`SELECT type, coalesce(conversion_type, '') AS conversion_type, coalesce(currency, '') AS currency, count(*)::bigint AS count,
+    return this.prisma.$queryRaw<
+      StatsBucket[]
+    >`SELECT type, coalesce(conversion_type, '') AS conversion_type, coalesce(currency, '') AS currency, count(*)::bigint AS count,
               coalesce(sum(amount_cents), 0)::text AS amount_cents, min(occurred_at) AS first_at, max(occurred_at) AS last_at
          FROM events
         WHERE tenant_id = ${tenantId} AND link_id = ${linkId} AND occurred_at >= ${bound(start)}::timestamptz AND occurred_at < ${bound(end)}::timestamptz

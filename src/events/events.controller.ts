@@ -13,7 +13,7 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Get('links/:link_id/stats')
-  @ApiOperation({ summary: 'A link\'s counts from the event store (the durable source of truth); zeros for a link with no events' })
+  @ApiOperation({ summary: "A link's counts from the event store (the durable source of truth); zeros for a link with no events" })
   @ApiOkResponse({ type: LinkStatsDto })
   stats(@TenantId() tenantId: string, @Param('link_id') linkId: string, @Query() q: StatsQueryDto): Promise<LinkStatsDto> {
     return this.events.stats(tenantId, linkId, q);

@@ -18,7 +18,11 @@ export class EventsModule {}
 export class StoredEventsModule {}
 
 /** Stats, event pages, links and series (api role). */
-@Module({ imports: [TenantsModule, StoredEventsModule], controllers: [EventsController, LinksController], providers: [EventsService, LinksStore, LinksService] })
+@Module({
+  imports: [TenantsModule, StoredEventsModule],
+  controllers: [EventsController, LinksController],
+  providers: [EventsService, LinksStore, LinksService],
+})
 export class EventsApiModule {}
 
 /** The event-store consumer group (worker roles). */

@@ -10,7 +10,10 @@ const badRequest = (message: string) => new ApiError(HttpStatus.BAD_REQUEST, 'Ba
 /** Link stats and event pages from the event store: the zero-loss reconciliation path. */
 @Injectable()
 export class EventsService {
-  constructor(private readonly store: EventStore, private readonly cursors: CursorCodec) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly cursors: CursorCodec,
+  ) {}
 
   async stats(tenantId: string, linkId: string, q: StatsQueryDto): Promise<LinkStatsDto> {
     if (!LINK_ID.test(linkId)) throw badRequest('link_id must be 1-128 characters of letters, digits, . _ ~ -, starting with a letter or digit');

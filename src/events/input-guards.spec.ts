@@ -35,7 +35,11 @@ describe('input guards', () => {
   });
 
   it('keeps a metadata key named __proto__ (class-transformer would drop it)', () => {
-    const r = validateEventData('conversion', { ...base, conversion_type: 'deposit', metadata: JSON.parse('{"__proto__": {"x": 1}, "a": 2}') as Record<string, unknown> });
+    const r = validateEventData('conversion', {
+      ...base,
+      conversion_type: 'deposit',
+      metadata: JSON.parse('{"__proto__": {"x": 1}, "a": 2}') as Record<string, unknown>,
+    });
     expect(r.ok && JSON.stringify((r.data as { metadata?: unknown }).metadata)).toBe('{"__proto__":{"x":1},"a":2}');
   });
 });
@@ -56,10 +60,25 @@ describe('RFC 3339 date-times', () => {
   });
 
   it.each([
-    '2026-03-24', '2026-03-24T15:00Z', '2026-03-24T15:00:00', '2026-W13-2T15:00:00Z', '2026-083T15:00:00Z', '20260324T150000Z',
-    '2026-03-24T15:00:00,5Z', '2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-03-24T24:00:00Z',
-    '2026-12-31T23:59:60Z', '2026-03-24T15:00:00+24:00', '2026-03-24T15:00:00.1234567890Z', '0000-01-01T00:00:00Z',
-    '0001-01-01T00:00:00+00:01', '9999-12-31T23:59:59-00:01', '+002026-03-24T15:00:00Z', ' 2026-03-24T15:00:00Z',
+    '2026-03-24',
+    '2026-03-24T15:00Z',
+    '2026-03-24T15:00:00',
+    '2026-W13-2T15:00:00Z',
+    '2026-083T15:00:00Z',
+    '20260324T150000Z',
+    '2026-03-24T15:00:00,5Z',
+    '2026-02-30T00:00:00Z',
+    '2025-02-29T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-03-24T24:00:00Z',
+    '2026-12-31T23:59:60Z',
+    '2026-03-24T15:00:00+24:00',
+    '2026-03-24T15:00:00.1234567890Z',
+    '0000-01-01T00:00:00Z',
+    '0001-01-01T00:00:00+00:01',
+    '9999-12-31T23:59:59-00:01',
+    '+002026-03-24T15:00:00Z',
+    ' 2026-03-24T15:00:00Z',
   ])('%s is refused with a reason', (input) => {
     const r = parseRfc3339(input);
     expect(r.ok).toBe(false);

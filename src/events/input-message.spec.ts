@@ -12,7 +12,8 @@ describe('parseInputMessage', () => {
     expect(parseInputMessage('click', 't', 0, message(''), 1000)).toEqual({ ok: false, reason: 'empty message' });
     const body = click();
     expect(parseInputMessage('click', 't', 0, message(body), body.length - 1)).toEqual({
-      ok: false, reason: `message is ${body.length} bytes, over the ${body.length - 1}-byte limit`,
+      ok: false,
+      reason: `message is ${body.length} bytes, over the ${body.length - 1}-byte limit`,
     });
     expect(parseInputMessage('click', 't', 0, message(body), body.length).ok).toBe(true);
     expect(parseInputMessage('click', 't', 0, message('{"tenant_id":'), 1000)).toEqual({ ok: false, reason: 'value is not valid JSON' });
@@ -41,7 +42,12 @@ describe('parseInputMessage', () => {
     expect(a.ok && again.ok && a.eventId).toBe(again.ok && again.eventId);
     expect(a.ok && a.eventId).toBe(derivedEventId('rift.events.click', 2, '41'));
     expect(a.ok && a.eventId).toMatch(/^[0-9a-f]{24}$/);
-    const ids = new Set([derivedEventId('rift.events.click', 2, '41'), derivedEventId('rift.events.click', 2, '42'), derivedEventId('rift.events.click', 3, '41'), derivedEventId('rift.events.conversion', 2, '41')]);
+    const ids = new Set([
+      derivedEventId('rift.events.click', 2, '41'),
+      derivedEventId('rift.events.click', 2, '42'),
+      derivedEventId('rift.events.click', 3, '41'),
+      derivedEventId('rift.events.conversion', 2, '41'),
+    ]);
     expect(ids.size).toBe(4);
   });
 });

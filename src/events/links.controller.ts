@@ -25,16 +25,16 @@ export class LinksController {
   }
 
   @Get('links/:link_id/series')
-  @ApiOperation({ summary: 'A link\'s clicks, attributions, conversions and revenue per UTC hour or day (zeros included)' })
+  @ApiOperation({ summary: "A link's clicks, attributions, conversions and revenue per UTC hour or day (zeros included)" })
   @ApiOkResponse({ type: LinkSeriesDto })
   series(@TenantId() tenantId: string, @Param('link_id') linkId: string, @Query() q: SeriesQueryDto): Promise<LinkSeriesDto> {
     return this.links.series(tenantId, linkId, q);
   }
 
   @Get('events/:event_id')
-  @ApiOperation({ summary: 'One stored event: its type and data as stored (the webhook payload\'s data)' })
+  @ApiOperation({ summary: "One stored event: its type and data as stored (the webhook payload's data)" })
   @ApiOkResponse({ type: StoredEventDetailDto })
-  @ApiNotFoundResponse({ type: ErrorDto, description: 'unknown event, or another tenant\'s' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: "unknown event, or another tenant's" })
   event(@TenantId() tenantId: string, @Param('event_id') eventId: string): Promise<StoredEventDetailDto> {
     return this.links.event(tenantId, eventId);
   }

@@ -47,7 +47,9 @@ describe('LinksService.series', () => {
 
   it('refuses a reversed range, too many points and a bad link id, naming the parameter', async () => {
     await expect(service.series('t', 'spring', { from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' }, now)).rejects.toThrow();
-    await expect(service.series('t', 'spring', { interval: 'hour', from: '2026-01-01T00:00:00Z' }, now)).rejects.toMatchObject({ response: { message: ['to: at most 1000 hours between from and to'] } });
+    await expect(service.series('t', 'spring', { interval: 'hour', from: '2026-01-01T00:00:00Z' }, now)).rejects.toMatchObject({
+      response: { message: ['to: at most 1000 hours between from and to'] },
+    });
     await expect(service.series('t', '-bad', {}, now)).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -34,7 +34,9 @@ export class LinksStore {
 
   /** Rollup rows in [from, to) summed per bucket (`hour` or `day`, UTC), type and currency. */
   series(tenantId: string, linkId: string, interval: 'hour' | 'day', from: Date, to: Date): Promise<SeriesRow[]> {
-    return this.prisma.$queryRaw<SeriesRow[]>`SELECT date_trunc(${interval === 'day' ? 'day' : 'hour'}, hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at, type, currency,
+    return this.prisma.$queryRaw<
+      SeriesRow[]
+    >`SELECT date_trunc(${interval === 'day' ? 'day' : 'hour'}, hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS at, type, currency,
               sum(count)::bigint AS count, sum(amount_cents)::text AS amount_cents
          FROM link_stats_hourly
         WHERE tenant_id = ${tenantId} AND link_id = ${linkId} AND hour >= ${from.toISOString()}::timestamptz AND hour < ${to.toISOString()}::timestamptz
@@ -42,7 +44,9 @@ export class LinksStore {
   }
 
   async event(tenantId: string, eventId: string): Promise<{ id: string; type: string; data: unknown; stored_at: Date } | undefined> {
-    const rows = await this.prisma.$queryRaw<{ id: string; type: string; data: unknown; stored_at: Date }[]>`SELECT id, type, data, received_at AS stored_at FROM events WHERE tenant_id = ${tenantId} AND id = ${eventId}`;
+    const rows = await this.prisma.$queryRaw<
+      { id: string; type: string; data: unknown; stored_at: Date }[]
+    >`SELECT id, type, data, received_at AS stored_at FROM events WHERE tenant_id = ${tenantId} AND id = ${eventId}`;
     return rows[0];
   }
 }

@@ -6,7 +6,10 @@ import { KafkaClient } from './kafka-client.js';
 /** Makes kafkajs consumers with the pipeline's settings (a TrackedConsumer's, or the CLI's DLQ reader). */
 @Injectable()
 export class ConsumerFactory {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly client: KafkaClient) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly client: KafkaClient,
+  ) {}
 
   get sessionTimeoutMs(): number {
     return this.config.kafka.sessionTimeoutMs;

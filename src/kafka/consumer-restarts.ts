@@ -32,7 +32,10 @@ export class ConsumerRestarts {
   /** Restarts since the group last ran, for the backoff between them. */
   private restarts = 0;
 
-  constructor(private readonly target: Restartable, private readonly logger: Logger) {}
+  constructor(
+    private readonly target: Restartable,
+    private readonly logger: Logger,
+  ) {}
 
   /** Starts consuming; retried with backoff (and jitter) until it works or the process stops. */
   async start(): Promise<void> {

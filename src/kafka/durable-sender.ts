@@ -21,7 +21,10 @@ export interface MessageOrigin {
 export class DurableSender {
   private readonly logger = new Logger('Kafka');
 
-  constructor(private readonly producer: KafkaProducer, private readonly topics: Topics) {}
+  constructor(
+    private readonly producer: KafkaProducer,
+    private readonly topics: Topics,
+  ) {}
 
   /**
    * `send`, retried with jittered backoff until it succeeds or the process shuts down. A message the

@@ -25,12 +25,14 @@ export class KafkaClient {
       brokers: config.kafka.brokers,
       logLevel: logLevel.WARN,
       retry: { initialRetryTime: 250, retries: 8, maxRetryTime: 5_000 },
-      logCreator: () => ({ namespace, level, log }) => {
-        const { message, ...rest } = log;
-        const line = `${namespace}: ${message} ${JSON.stringify(rest)}`;
-        if (level <= logLevel.ERROR) this.logger.error(line);
-        else this.logger.warn(line);
-      },
+      logCreator:
+        () =>
+        ({ namespace, level, log }) => {
+          const { message, ...rest } = log;
+          const line = `${namespace}: ${message} ${JSON.stringify(rest)}`;
+          if (level <= logLevel.ERROR) this.logger.error(line);
+          else this.logger.warn(line);
+        },
     });
   }
 }

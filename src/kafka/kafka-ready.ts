@@ -14,7 +14,11 @@ export class KafkaReady implements OnApplicationShutdown {
   private topicsPromise?: Promise<void>;
   private closed = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly admin: KafkaAdmin, private readonly provisioner: TopicProvisioner) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly admin: KafkaAdmin,
+    private readonly provisioner: TopicProvisioner,
+  ) {}
 
   /** Resolves once the pipeline's topics exist (created once per process, retried until Kafka answers). */
   topicsReady(): Promise<void> {

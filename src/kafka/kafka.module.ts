@@ -26,7 +26,19 @@ export class TopicsAtBoot implements OnApplicationBootstrap {
  * send on top of it, consumers (factory, health registry, runner), topic provisioning, the boot
  * wait and the health probe.
  */
-const providers = [Topics, KafkaClient, KafkaAdmin, KafkaProducer, DurableSender, ConsumerFactory, ConsumerHealth, ConsumerRunner, TopicProvisioner, KafkaReady, KafkaHealth];
+const providers = [
+  Topics,
+  KafkaClient,
+  KafkaAdmin,
+  KafkaProducer,
+  DurableSender,
+  ConsumerFactory,
+  ConsumerHealth,
+  ConsumerRunner,
+  TopicProvisioner,
+  KafkaReady,
+  KafkaHealth,
+];
 
 @Global()
 @Module({ providers, exports: providers })

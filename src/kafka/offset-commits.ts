@@ -10,7 +10,10 @@ export class OffsetCommits {
   private trackers = new Map<string, OffsetTracker>();
   private committing?: Promise<void>;
 
-  constructor(private readonly logger: Logger, private readonly consumer: () => Consumer | undefined) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly consumer: () => Consumer | undefined,
+  ) {}
 
   /**
    * A new generation re-reads uncommitted messages from the committed offsets: old trackers are

@@ -8,7 +8,10 @@ import type { Consumer } from 'kafkajs';
 export class PartitionPauser {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly logger: Logger, private readonly isStopping: () => boolean) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly isStopping: () => boolean,
+  ) {}
 
   pauseUntil(consumer: Consumer, topic: string, partition: number, when: number): void {
     consumer.pause([{ topic, partitions: [partition] }]);
@@ -16,17 +19,20 @@ export class PartitionPauser {
     clearTimeout(this.timers.get(key));
     this.timers.set(
       key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (this.isStopping()) return;
-        // A timer callback must never throw: the consumer may be restarting or already replaced
-        // (a new member starts with nothing paused).
-        try {
-          consumer.resume([{ topic, partitions: [partition] }]);
-        } catch (err) {
-          this.logger.warn(`resume of ${key} skipped: ${(err as Error).message}`);
-        }
-      }, Math.max(0, when - Date.now())),
+      setTimeout(
+        () => {
+          this.timers.delete(key);
+          if (this.isStopping()) return;
+          // A timer callback must never throw: the consumer may be restarting or already replaced
+          // (a new member starts with nothing paused).
+          try {
+            consumer.resume([{ topic, partitions: [partition] }]);
+          } catch (err) {
+            this.logger.warn(`resume of ${key} skipped: ${(err as Error).message}`);
+          }
+        },
+        Math.max(0, when - Date.now()),
+      ),
     );
   }
 

@@ -8,7 +8,10 @@ const REFERENCE_HEAD_BYTES = 1024;
 
 /** A message the broker will never take: retrying cannot help. */
 export class MessageTooLargeError extends Error {
-  constructor(readonly bytes: number, readonly limit: number) {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
     super(`message of ${bytes} bytes is over the broker's limit of ${limit} bytes (KAFKA_MAX_MESSAGE_BYTES)`);
   }
 }
@@ -17,7 +20,8 @@ export class MessageTooLargeError extends Error {
 export function messageBytes(m: OutgoingMessage): number {
   const len = (v: string | Buffer | null | undefined) => (v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
   let headers = 0;
-  for (const [k, v] of Object.entries(m.headers ?? {})) headers += Buffer.byteLength(k) + (Array.isArray(v) ? v.reduce((n, x) => n + len(x as string | Buffer), 0) : len(v as string | Buffer | undefined));
+  for (const [k, v] of Object.entries(m.headers ?? {}))
+    headers += Buffer.byteLength(k) + (Array.isArray(v) ? v.reduce((n, x) => n + len(x as string | Buffer), 0) : len(v as string | Buffer | undefined));
   return len(m.key) + len(m.value) + headers + RECORD_OVERHEAD_BYTES;
 }
 
@@ -56,7 +60,12 @@ export function isTooLarge(err: unknown): boolean {
  * What is set aside instead of a message too large to produce: where it was going and where it came
  * from, its size, the reason and its first bytes. Not the message itself, which cannot fit.
  */
-export function tooLargeReference(topic: string, m: OutgoingMessage, err: MessageTooLargeError, origin?: { topic: string; partition: number; offset: string }): OutgoingMessage {
+export function tooLargeReference(
+  topic: string,
+  m: OutgoingMessage,
+  err: MessageTooLargeError,
+  origin?: { topic: string; partition: number; offset: string },
+): OutgoingMessage {
   const value = m.value == null ? Buffer.alloc(0) : typeof m.value === 'string' ? Buffer.from(m.value) : m.value;
   return {
     key: m.key ?? null,

@@ -38,7 +38,10 @@ export class KafkaProducer implements OnApplicationShutdown {
   private flushTimer?: NodeJS.Timeout;
   private closed = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly client: KafkaClient) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly client: KafkaClient,
+  ) {}
 
   /** True once the process shuts down: sends are refused, retries stop. */
   get isClosed(): boolean {
@@ -78,7 +81,9 @@ export class KafkaProducer implements OnApplicationShutdown {
     const batch = this.queue;
     this.queue = new Map();
     if (batch.size === 0) return;
-    const items = [...batch].flatMap(([topic, q]) => q.messages.map((message, i): Item => ({ topic, message, waiter: q.waiters[i]!, bytes: messageBytes(message) })));
+    const items = [...batch].flatMap(([topic, q]) =>
+      q.messages.map((message, i): Item => ({ topic, message, waiter: q.waiters[i]!, bytes: messageBytes(message) })),
+    );
     const limit = this.config.kafka.maxMessageBytes;
     const fits = items.filter((it) => {
       if (it.bytes <= limit) return true;

@@ -8,7 +8,8 @@ import { withTimeout } from '../common/timeout.js';
  */
 export const REBALANCE_DRAIN_MS = 5_000;
 
-export const isRebalancing = (e: unknown) => ['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION'].includes((e as { type?: string })?.type ?? '');
+export const isRebalancing = (e: unknown) =>
+  ['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION'].includes((e as { type?: string })?.type ?? '');
 
 /** Resolves once every piece of work has settled, or after `ms` with some still running. */
 export async function settledWithin(works: Iterable<Promise<unknown>>, ms: number): Promise<void> {

@@ -97,7 +97,11 @@ export async function provisionTopics(admin: Admin, topics: Topics, kafka: AppCo
 export class TopicProvisioner {
   private readonly logger = new Logger('Kafka');
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly admin: KafkaAdmin, private readonly topics: Topics) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly admin: KafkaAdmin,
+    private readonly topics: Topics,
+  ) {}
 
   /** Creates every topic of the pipeline if missing (idempotent); warns about existing ones that differ. */
   async ensureTopics(): Promise<void> {

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EVENT_TYPES, type EventType } from '../contracts/event-types.js';
 
-
 /** One retry tier: the attempt it makes, how long after the previous failure, and its topic. */
 export interface RetryTier {
   attempt: number;

@@ -61,7 +61,10 @@ export class TrackedConsumer {
   private downSince?: number = Date.now();
   private lastError?: string;
 
-  constructor(private readonly deps: TrackedConsumerDeps, private readonly opts: TrackedConsumerOptions) {
+  constructor(
+    private readonly deps: TrackedConsumerDeps,
+    private readonly opts: TrackedConsumerOptions,
+  ) {
     this.logger = new Logger(`Consumer ${opts.groupId}`);
     this.offsets = new OffsetCommits(this.logger, () => this.consumer);
     this.pauser = new PartitionPauser(this.logger, () => this.stopping);
@@ -93,7 +96,10 @@ export class TrackedConsumer {
   }
 
   private async run(): Promise<void> {
-    const consumer = this.deps.consumers.create({ groupId: this.opts.groupId, ...(this.opts.maxBytesPerPartition ? { maxBytesPerPartition: this.opts.maxBytesPerPartition } : {}) });
+    const consumer = this.deps.consumers.create({
+      groupId: this.opts.groupId,
+      ...(this.opts.maxBytesPerPartition ? { maxBytesPerPartition: this.opts.maxBytesPerPartition } : {}),
+    });
     this.consumer = consumer;
     // A new generation re-reads uncommitted messages from the committed offsets (OffsetCommits.reset).
     // Resume timers stay: kafkajs keeps a partition paused across rebalances, and only its timer resumes it.
@@ -143,7 +149,9 @@ export class TrackedConsumer {
             const end = tracker.begin(BigInt(message.offset));
             const work = admission.work
               .catch((err: unknown) => this.giveUp(batch.topic, batch.partition, message, err))
-              .then(end, (err: unknown) => this.logger.error(`work for ${key}@${message.offset} failed and could not be set aside; it stays uncommitted: ${(err as Error).message}`));
+              .then(end, (err: unknown) =>
+                this.logger.error(`work for ${key}@${message.offset} failed and could not be set aside; it stays uncommitted: ${(err as Error).message}`),
+              );
             this.works.add(work);
             void work.finally(() => this.works.delete(work));
             resolveOffset(message.offset);
@@ -166,7 +174,13 @@ export class TrackedConsumer {
   private async giveUp(topic: string, partition: number, message: KafkaMessage, err: unknown): Promise<void> {
     // The last non-empty line says the most (Prisma's messages open with the call site).
     const text = (err as Error)?.message ?? String(err);
-    const reason = `${this.opts.groupId}: ${text.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? 'failed'}`;
+    const reason = `${this.opts.groupId}: ${
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? 'failed'
+    }`;
     this.logger.error({ msg: 'work failed for good; setting the message aside', topic, partition, offset: message.offset, reason });
     if (this.opts.handler.setAside) await this.opts.handler.setAside(topic, partition, message, reason);
     else await this.deps.sender.setAside(topic, partition, message, reason);

@@ -19,7 +19,10 @@ export interface LagRow {
  */
 @Injectable()
 export class ConsumerLag {
-  constructor(private readonly kafka: KafkaAdmin, private readonly topics: Topics) {}
+  constructor(
+    private readonly kafka: KafkaAdmin,
+    private readonly topics: Topics,
+  ) {}
 
   /** Entries held by the dead-letter topic. */
   async dlqDepth(): Promise<number> {
@@ -34,7 +37,10 @@ export class ConsumerLag {
     const topicOffsets = async (topic: string) => {
       if (!ends.has(topic)) {
         const offsets = await admin.fetchTopicOffsets(topic);
-        ends.set(topic, offsets.map((o) => ({ partition: o.partition, high: Number(o.high), low: Number(o.low) })));
+        ends.set(
+          topic,
+          offsets.map((o) => ({ partition: o.partition, high: Number(o.high), low: Number(o.low) })),
+        );
       }
       return ends.get(topic)!;
     };

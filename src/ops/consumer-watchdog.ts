@@ -19,7 +19,11 @@ export class ConsumerWatchdog implements OnApplicationBootstrap, OnApplicationSh
   /** Since when Kafka has answered without a break (undefined while it does not). */
   private kafkaAnsweringSince?: number;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly kafka: KafkaHealth, private readonly consumers: ConsumerHealth) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly kafka: KafkaHealth,
+    private readonly consumers: ConsumerHealth,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.check().catch(() => undefined), CHECK_EVERY_MS).unref();
@@ -43,7 +47,9 @@ export class ConsumerWatchdog implements OnApplicationBootstrap, OnApplicationSh
     const down = this.consumers.down(now, this.config.kafka.consumerGiveUpMs);
     if (down.length === 0) return;
     const names = down.map((d) => `${d.group} (${d.state} since ${new Date(d.downSince!).toISOString()}: ${d.lastError ?? 'no error recorded'})`);
-    this.logger.fatal(`consumer group(s) could not be restarted for ${this.config.kafka.consumerGiveUpMs} ms while Kafka answers; exiting so that the process is restarted: ${names.join('; ')}`);
+    this.logger.fatal(
+      `consumer group(s) could not be restarted for ${this.config.kafka.consumerGiveUpMs} ms while Kafka answers; exiting so that the process is restarted: ${names.join('; ')}`,
+    );
     process.exit(1);
   }
 }

@@ -6,7 +6,16 @@ import { pino } from 'pino';
 import type { AppConfig } from '../config/config.js';
 
 /** Nest's level names to pino's. */
-const PINO_LEVEL: Record<AppConfig['logLevel'], string> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', info: 'info', debug: 'debug', verbose: 'trace', trace: 'trace' };
+const PINO_LEVEL: Record<AppConfig['logLevel'], string> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  info: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+  trace: 'trace',
+};
 
 /**
  * Paths pino replaces with "[redacted]" wherever they appear: credentials on requests, and any field
@@ -46,18 +55,21 @@ export function loggingModule(config: AppConfig) {
       { method: RequestMethod.ALL, path: 'health/{*rest}' },
       { method: RequestMethod.ALL, path: 'metrics' },
     ],
-    pinoHttp: [{
-      level: PINO_LEVEL[config.logLevel],
-      timestamp: pino.stdTimeFunctions.isoTime,
-      genReqId: requestId,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      customAttributeKeys: { reqId: 'request_id' },
-      // Probes and scrapes every few seconds would drown the useful lines.
-      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    pinoHttp: [
+      {
+        level: PINO_LEVEL[config.logLevel],
+        timestamp: pino.stdTimeFunctions.isoTime,
+        genReqId: requestId,
+        redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+        customAttributeKeys: { reqId: 'request_id' },
+        // Probes and scrapes every few seconds would drown the useful lines.
+        autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+        serializers: {
+          req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+          res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+        },
       },
-    }, stdout],
+      stdout,
+    ],
   });
 }

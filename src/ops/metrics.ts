@@ -34,29 +34,80 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly deadLettered = new Counter({ name: 'rift_dlq_total', help: 'Deliveries sent to the dead-letter topic', labelNames: ['event_type'] as const, registers: [this.registry] });
+  readonly deadLettered = new Counter({
+    name: 'rift_dlq_total',
+    help: 'Deliveries sent to the dead-letter topic',
+    labelNames: ['event_type'] as const,
+    registers: [this.registry],
+  });
 
-  readonly invalidEvents = new Counter({ name: 'rift_invalid_events_total', help: 'Input messages set aside on the invalid-events topic', labelNames: ['topic'] as const, registers: [this.registry] });
+  readonly invalidEvents = new Counter({
+    name: 'rift_invalid_events_total',
+    help: 'Input messages set aside on the invalid-events topic',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
 
-  readonly eventsStored = new Counter({ name: 'rift_events_stored_total', help: 'Events newly stored by the event store (duplicates not counted)', registers: [this.registry] });
+  readonly eventsStored = new Counter({
+    name: 'rift_events_stored_total',
+    help: 'Events newly stored by the event store (duplicates not counted)',
+    registers: [this.registry],
+  });
 
-  readonly operationalEvents = new Counter({ name: 'rift_operational_events_total', help: 'Events produced to the operational topic (webhook.disabled, webhook.enabled, delivery.dead_lettered)', labelNames: ['type'] as const, registers: [this.registry] });
+  readonly operationalEvents = new Counter({
+    name: 'rift_operational_events_total',
+    help: 'Events produced to the operational topic (webhook.disabled, webhook.enabled, delivery.dead_lettered)',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
 
-  readonly webhooksDisabled = new Counter({ name: 'rift_webhooks_disabled_total', help: 'Webhooks disabled, by reason (gone: a 410; failing: nothing but failures for WEBHOOK_DISABLE_AFTER_HOURS; manual)', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly webhooksDisabled = new Counter({
+    name: 'rift_webhooks_disabled_total',
+    help: 'Webhooks disabled, by reason (gone: a 410; failing: nothing but failures for WEBHOOK_DISABLE_AFTER_HOURS; manual)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
 
-  readonly retryAfter = new Counter({ name: 'rift_retry_after_total', help: 'Retries scheduled later than the schedule because the receiver sent Retry-After on a 429/503', labelNames: ['tier'] as const, registers: [this.registry] });
+  readonly retryAfter = new Counter({
+    name: 'rift_retry_after_total',
+    help: 'Retries scheduled later than the schedule because the receiver sent Retry-After on a 429/503',
+    labelNames: ['tier'] as const,
+    registers: [this.registry],
+  });
 
-  readonly testSends = new Counter({ name: 'rift_test_sends_total', help: 'POST /v1/webhooks/{id}/test sends, by result (ok, failed, rate_limited)', labelNames: ['result'] as const, registers: [this.registry] });
+  readonly testSends = new Counter({
+    name: 'rift_test_sends_total',
+    help: 'POST /v1/webhooks/{id}/test sends, by result (ok, failed, rate_limited)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
 
   readonly inFlight: Gauge;
 
-  readonly lag = new Gauge({ name: 'rift_kafka_consumer_lag', help: 'Log-end offset minus committed offset, per consumer group, topic and partition', labelNames: ['group', 'topic', 'partition'] as const, registers: [this.registry] });
+  readonly lag = new Gauge({
+    name: 'rift_kafka_consumer_lag',
+    help: 'Log-end offset minus committed offset, per consumer group, topic and partition',
+    labelNames: ['group', 'topic', 'partition'] as const,
+    registers: [this.registry],
+  });
 
-  readonly lagStale = new Gauge({ name: 'rift_kafka_consumer_lag_stale', help: '1 when the last lag refresh failed (Kafka unreachable): rift_kafka_consumer_lag is old', registers: [this.registry] });
+  readonly lagStale = new Gauge({
+    name: 'rift_kafka_consumer_lag_stale',
+    help: '1 when the last lag refresh failed (Kafka unreachable): rift_kafka_consumer_lag is old',
+    registers: [this.registry],
+  });
 
-  readonly dlqMessages = new Gauge({ name: 'rift_dlq_messages', help: 'Entries held by the dead-letter topic (log end minus log start), refreshed with the lag', registers: [this.registry] });
+  readonly dlqMessages = new Gauge({
+    name: 'rift_dlq_messages',
+    help: 'Entries held by the dead-letter topic (log end minus log start), refreshed with the lag',
+    registers: [this.registry],
+  });
 
-  readonly lagUpdated = new Gauge({ name: 'rift_kafka_consumer_lag_updated_seconds', help: 'Unix time of the last successful lag refresh', registers: [this.registry] });
+  readonly lagUpdated = new Gauge({
+    name: 'rift_kafka_consumer_lag_updated_seconds',
+    help: 'Unix time of the last successful lag refresh',
+    registers: [this.registry],
+  });
 
   constructor() {
     const source = () => this.inFlightSource();
@@ -86,7 +137,10 @@ export class LagCollector implements OnApplicationBootstrap, OnApplicationShutdo
   private timer?: NodeJS.Timeout;
   private running = false;
 
-  constructor(private readonly lag: ConsumerLag, private readonly metrics: Metrics) {}
+  constructor(
+    private readonly lag: ConsumerLag,
+    private readonly metrics: Metrics,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.refresh(), LAG_REFRESH_MS);

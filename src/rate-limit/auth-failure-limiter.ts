@@ -42,6 +42,10 @@ export class AuthFailureLimiter implements OnApplicationShutdown {
     res.setHeader('RateLimit-Limit', String(this.limit));
     res.setHeader('RateLimit-Remaining', '0');
     res.setHeader('RateLimit-Reset', String(Math.max(1, retryAfter)));
-    return new ApiError(HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests', `too many requests without a valid API key from this address (${this.limit} per minute); retry after ${Math.max(1, retryAfter)} s`);
+    return new ApiError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'Too Many Requests',
+      `too many requests without a valid API key from this address (${this.limit} per minute); retry after ${Math.max(1, retryAfter)} s`,
+    );
   }
 }

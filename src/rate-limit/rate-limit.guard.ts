@@ -36,7 +36,10 @@ export class ApiRateLimitGuard extends ThrottlerGuard {
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const who = detail.tracker.startsWith('key:') ? 'API key' : 'client';
-    throw new ApiError(HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests',
-      `rate limit of ${detail.limit} requests per ${detail.ttl / 1000} s per ${who} exceeded; retry after ${detail.timeToBlockExpire} s`);
+    throw new ApiError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'Too Many Requests',
+      `rate limit of ${detail.limit} requests per ${detail.ttl / 1000} s per ${who} exceeded; retry after ${detail.timeToBlockExpire} s`,
+    );
   }
 }

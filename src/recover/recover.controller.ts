@@ -7,7 +7,7 @@ import { RecoverAcceptedDto, RecoverProgressDto, RecoverRequestDto } from './rec
 import { RecoverService } from './recover.service.js';
 
 @TenantApi('deliveries')
-@ApiNotFoundResponse({ type: ErrorDto, description: 'unknown webhook (or another tenant\'s), or unknown recovery' })
+@ApiNotFoundResponse({ type: ErrorDto, description: "unknown webhook (or another tenant's), or unknown recovery" })
 @Controller('v1/webhooks/:id/recover')
 export class RecoverController {
   constructor(private readonly recover: RecoverService) {}
@@ -16,7 +16,10 @@ export class RecoverController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send again every event of a time range that this webhook has not received (new deliveries, whole retry schedule)' })
   @ApiAcceptedResponse({ type: RecoverAcceptedDto })
-  @ApiBadRequestResponse({ type: ErrorDto, description: 'a date that is not RFC 3339, since not before until, over 7 days, older than the attempt log\'s retention' })
+  @ApiBadRequestResponse({
+    type: ErrorDto,
+    description: "a date that is not RFC 3339, since not before until, over 7 days, older than the attempt log's retention",
+  })
   @ApiConflictResponse({ type: ErrorDto, description: 'a recovery of this webhook is still running (named), or the webhook is disabled (the reason is named)' })
   start(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: RecoverRequestDto): Promise<RecoverAcceptedDto> {
     return this.recover.start(tenantId, id, body.since, body.until);

@@ -48,19 +48,34 @@ export class RecoverService {
     const webhook = await this.webhooks.find(tenantId, webhookId);
     assertEnabled(webhook);
     const recoverId = newObjectId(now.getTime());
-    const queued = await this.prisma.$transaction(async (tx) => {
-      await this.manual.lockWebhook(tx, webhook.tenantId, webhookId);
-      const running = await tx.$queryRaw<{ id: string }[]>`SELECT r.id FROM recoveries r WHERE r.webhook_id = ${webhookId} AND EXISTS (SELECT 1 FROM manual_deliveries md WHERE md.recover_id = r.id AND ${PENDING_SQL}) LIMIT 1`;
-      if (running[0]) throw new ApiError(HttpStatus.CONFLICT, 'Conflict', `recovery ${running[0].id} is still running for this webhook; see GET /v1/webhooks/${webhookId}/recover/${running[0].id}`);
-      const candidates = await this.candidates(tx, webhook.tenantId, webhookId, since, until);
-      if (candidates.length > MAX_RECOVER_EVENTS) {
-        throw new ApiError(HttpStatus.BAD_REQUEST, 'Bad Request', [`since: the range matches more than ${MAX_RECOVER_EVENTS} events; recover it in shorter ranges`]);
-      }
-      const toSend = candidates.filter((c) => !c.in_flight);
-      await tx.$executeRaw`INSERT INTO recoveries (id, tenant_id, webhook_id, since, until, matched, skipped_in_flight, created_at) VALUES (${recoverId}, ${webhook.tenantId}, ${webhookId}, ${since}, ${until}, ${toSend.length}, ${candidates.length - toSend.length}, ${now})`;
-      await this.manual.record(tx, toSend.map((c) => ({ tenantId: webhook.tenantId, webhookId, eventId: c.id, kind: 'recover' as const, recoverId, queuedAt: now })));
-      return { toSend, skipped: candidates.length - toSend.length };
-    }, { timeout: 60_000 });
+    const queued = await this.prisma.$transaction(
+      async (tx) => {
+        await this.manual.lockWebhook(tx, webhook.tenantId, webhookId);
+        const running = await tx.$queryRaw<
+          { id: string }[]
+        >`SELECT r.id FROM recoveries r WHERE r.webhook_id = ${webhookId} AND EXISTS (SELECT 1 FROM manual_deliveries md WHERE md.recover_id = r.id AND ${PENDING_SQL}) LIMIT 1`;
+        if (running[0])
+          throw new ApiError(
+            HttpStatus.CONFLICT,
+            'Conflict',
+            `recovery ${running[0].id} is still running for this webhook; see GET /v1/webhooks/${webhookId}/recover/${running[0].id}`,
+          );
+        const candidates = await this.candidates(tx, webhook.tenantId, webhookId, since, until);
+        if (candidates.length > MAX_RECOVER_EVENTS) {
+          throw new ApiError(HttpStatus.BAD_REQUEST, 'Bad Request', [
+            `since: the range matches more than ${MAX_RECOVER_EVENTS} events; recover it in shorter ranges`,
+          ]);
+        }
+        const toSend = candidates.filter((c) => !c.in_flight);
+        await tx.$executeRaw`INSERT INTO recoveries (id, tenant_id, webhook_id, since, until, matched, skipped_in_flight, created_at) VALUES (${recoverId}, ${webhook.tenantId}, ${webhookId}, ${since}, ${until}, ${toSend.length}, ${candidates.length - toSend.length}, ${now})`;
+        await this.manual.record(
+          tx,
+          toSend.map((c) => ({ tenantId: webhook.tenantId, webhookId, eventId: c.id, kind: 'recover' as const, recoverId, queuedAt: now })),
+        );
+        return { toSend, skipped: candidates.length - toSend.length };
+      },
+      { timeout: 60_000 },
+    );
     try {
       await Promise.all(queued.toSend.map((c) => this.manual.enqueue(webhook.tenantId, webhookId, c, now)));
     } catch (err) {
@@ -75,7 +90,9 @@ export class RecoverService {
   async progress(tenantId: string | null, webhookId: string, recoverId: string): Promise<RecoverProgressDto> {
     await this.webhooks.find(tenantId, webhookId);
     const rows = OBJECT_ID.test(recoverId)
-      ? await this.prisma.$queryRaw<{ since: Date; until: Date; created_at: Date; matched: number; skipped_in_flight: number }[]>`SELECT since, until, created_at, matched, skipped_in_flight FROM recoveries WHERE id = ${recoverId} AND webhook_id = ${webhookId}`
+      ? await this.prisma.$queryRaw<
+          { since: Date; until: Date; created_at: Date; matched: number; skipped_in_flight: number }[]
+        >`SELECT since, until, created_at, matched, skipped_in_flight FROM recoveries WHERE id = ${recoverId} AND webhook_id = ${webhookId}`
       : [];
     const r = rows[0];
     if (!r) throw notFound('recovery');
@@ -113,7 +130,9 @@ export class RecoverService {
     if (until.getTime() - since.getTime() > MAX_RANGE_MS) throw bad('until: the range may span at most 7 days; recover longer outages in several calls');
     const days = this.config.attemptLog.retentionDays;
     if (since.getTime() < now.getTime() - days * 86_400_000) {
-      throw bad(`since: older than the attempt log's retention (${days} days), so deliveries in that range cannot be told apart; use GET /v1/events to reconcile`);
+      throw bad(
+        `since: older than the attempt log's retention (${days} days), so deliveries in that range cannot be told apart; use GET /v1/events to reconcile`,
+      );
     }
     return { since, until };
   }

@@ -14,7 +14,10 @@ interface AuthedRequest extends Request {
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly tenants: TenantsService, @Optional() private readonly failures?: AuthFailureLimiter) {}
+  constructor(
+    private readonly tenants: TenantsService,
+    @Optional() private readonly failures?: AuthFailureLimiter,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();

@@ -54,7 +54,9 @@ export class TenantsService {
     const candidates = await this.prisma.apiKey.findMany({
       where: { revokedAt: null, OR: [{ id: idOrPrefix }, { prefix: { startsWith: idOrPrefix.slice(0, KEY_PREFIX_LENGTH) } }] },
     });
-    const matches = candidates.filter((k) => k.id === idOrPrefix || (idOrPrefix.length >= 10 && (k.prefix.startsWith(idOrPrefix) || idOrPrefix.startsWith(k.prefix))));
+    const matches = candidates.filter(
+      (k) => k.id === idOrPrefix || (idOrPrefix.length >= 10 && (k.prefix.startsWith(idOrPrefix) || idOrPrefix.startsWith(k.prefix))),
+    );
     if (matches.length === 0) throw new TenantError(`no active key matches ${idOrPrefix}`);
     if (matches.length > 1) throw new TenantError(`${matches.length} keys match ${idOrPrefix}; give the key id or a longer prefix`);
     const key = matches[0]!;

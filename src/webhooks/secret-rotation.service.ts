@@ -18,14 +18,19 @@ const conflict = (message: string) => new ApiError(HttpStatus.CONFLICT, 'Conflic
  */
 @Injectable()
 export class SecretRotationService {
-  constructor(private readonly prisma: PrismaService, private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhooksService,
+  ) {}
 
   async rotate(tenantId: string, id: string, overlapSeconds = DEFAULT_OVERLAP_SECONDS): Promise<RotatedSecretDto> {
     const row = await this.webhooks.owned(tenantId, id);
     const now = new Date();
     const current = effectiveSecrets(row, now);
     if (current.next !== undefined) {
-      throw conflict(`a secret rotation is in progress until ${isoSeconds(row.rotationEndsAt!)}; complete it first with POST /v1/webhooks/${id}/rotate-secret/complete`);
+      throw conflict(
+        `a secret rotation is in progress until ${isoSeconds(row.rotationEndsAt!)}; complete it first with POST /v1/webhooks/${id}/rotate-secret/complete`,
+      );
     }
     const secret = newSecret();
     const sealed = this.webhooks.box.seal(secret, id);
@@ -37,7 +42,7 @@ export class SecretRotationService {
         ? { secretCiphertext: current.current, nextSecretCiphertext: sealed, rotationEndsAt: endsAt }
         : { secretCiphertext: sealed, nextSecretCiphertext: null, rotationEndsAt: null },
     });
-    if (count === 0) throw conflict('the webhook\'s secret changed meanwhile (another rotation?); try again');
+    if (count === 0) throw conflict("the webhook's secret changed meanwhile (another rotation?); try again");
     return { id, secret, standard_webhooks_secret: standardWebhooksSecret(secret), rotation_ends_at: endsAt && isoSeconds(endsAt) };
   }
 
@@ -50,7 +55,7 @@ export class SecretRotationService {
       where: { id, tenantId, nextSecretCiphertext: current.next },
       data: { secretCiphertext: current.next, nextSecretCiphertext: null, rotationEndsAt: null },
     });
-    if (count === 0) throw conflict('the webhook\'s secret changed meanwhile; try again');
+    if (count === 0) throw conflict("the webhook's secret changed meanwhile; try again");
     return { id, rotation: 'completed' };
   }
 }

@@ -41,7 +41,11 @@ export class WebhookDirectory {
   private readonly loading = new Map<string, Promise<Entry>>();
   private batch: { ids: Set<string>; promise: Promise<Map<string, Entry>> } | undefined;
 
-  constructor(private readonly prisma: PrismaService, @Inject(APP_CONFIG) private readonly config: AppConfig, private readonly box: SecretBox) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly box: SecretBox,
+  ) {}
 
   /**
    * The tenant's webhooks, or null when the tenant does not exist. When PostgreSQL cannot be reached,
@@ -121,7 +125,12 @@ export class WebhookDirectory {
         exists: true,
         expires,
         webhooks: t.webhooks.map((w) => ({
-          id: w.id, tenantId: t.id, url: w.url, events: new Set(w.events), disabled: w.disabledAt !== null, ...this.openSecrets(w),
+          id: w.id,
+          tenantId: t.id,
+          url: w.url,
+          events: new Set(w.events),
+          disabled: w.disabledAt !== null,
+          ...this.openSecrets(w),
         })),
       });
     }

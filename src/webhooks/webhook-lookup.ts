@@ -27,4 +27,3 @@ export function assertEnabled(row: { id: string; disabledAt: Date | null; disabl
     `webhook ${row.id} is disabled (reason: ${row.disabledReason ?? 'unknown'}, since ${isoSeconds(row.disabledAt)}); re-enable it with PATCH /v1/webhooks/${row.id} {"enabled": true}`,
   );
 }
-

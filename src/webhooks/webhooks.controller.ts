@@ -8,11 +8,19 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
-  } from '@nestjs/swagger';
+} from '@nestjs/swagger';
 import { ApiError } from '../common/errors.js';
 import { TenantId } from '../tenants/auth.guard.js';
 import { TenantApi } from '../tenants/tenant-api.decorator.js';
-import { CreatedWebhookDto, CreateWebhookDto, RotatedSecretDto, RotateSecretDto, RotationCompletedDto, UpdateWebhookDto, WebhookDto } from './dto/webhook.dto.js';
+import {
+  CreatedWebhookDto,
+  CreateWebhookDto,
+  RotatedSecretDto,
+  RotateSecretDto,
+  RotationCompletedDto,
+  UpdateWebhookDto,
+  WebhookDto,
+} from './dto/webhook.dto.js';
 import { ErrorDto } from '../common/error.dto.js';
 import { SecretRotationService } from './secret-rotation.service.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -44,7 +52,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a webhook\'s url or events, or enable / disable it (beyond the published docs)' })
+  @ApiOperation({ summary: "Change a webhook's url or events, or enable / disable it (beyond the published docs)" })
   @ApiOkResponse({ type: WebhookDto })
   @ApiBadRequestResponse({ type: ErrorDto })
   @ApiNotFoundResponse({ type: ErrorDto })
@@ -55,8 +63,9 @@ export class WebhooksController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Replace a webhook\'s secret, with an overlap (beyond the published docs)',
-    description: 'The new secret is returned only here. For overlap_seconds (default 86400; 0 switches at once) X-Rift-Signature keeps the old secret, X-Rift-Signature-Next and a second webhook-signature entry carry the new one; then the new one takes over.',
+    summary: "Replace a webhook's secret, with an overlap (beyond the published docs)",
+    description:
+      'The new secret is returned only here. For overlap_seconds (default 86400; 0 switches at once) X-Rift-Signature keeps the old secret, X-Rift-Signature-Next and a second webhook-signature entry carry the new one; then the new one takes over.',
   })
   @ApiOkResponse({ type: RotatedSecretDto })
   @ApiBadRequestResponse({ type: ErrorDto })
@@ -68,7 +77,7 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret/complete')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End a rotation\'s overlap now: the new secret signs X-Rift-Signature, the old one nothing' })
+  @ApiOperation({ summary: "End a rotation's overlap now: the new secret signs X-Rift-Signature, the old one nothing" })
   @ApiOkResponse({ type: RotationCompletedDto })
   @ApiNotFoundResponse({ type: ErrorDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'no rotation in progress' })
@@ -80,7 +89,7 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a webhook; no new delivery attempt to it starts after a few seconds' })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorDto, description: 'unknown id, or another tenant\'s' })
+  @ApiNotFoundResponse({ type: ErrorDto, description: "unknown id, or another tenant's" })
   remove(@TenantId() tenantId: string, @Param('id') id: string): Promise<void> {
     return this.webhooks.remove(tenantId, id);
   }

@@ -44,7 +44,11 @@ export class WebhooksService {
       await tx.$queryRaw`SELECT id FROM tenants WHERE id = ${tenantId} FOR UPDATE`;
       const count = await tx.webhook.count({ where: { tenantId } });
       if (count >= MAX_WEBHOOKS_PER_TENANT) {
-        throw new ApiError(HttpStatus.CONFLICT, 'Conflict', `webhook limit reached: a tenant may have at most ${MAX_WEBHOOKS_PER_TENANT} webhooks (disabled ones included); delete one first`);
+        throw new ApiError(
+          HttpStatus.CONFLICT,
+          'Conflict',
+          `webhook limit reached: a tenant may have at most ${MAX_WEBHOOKS_PER_TENANT} webhooks (disabled ones included); delete one first`,
+        );
       }
       return tx.webhook.create({
         data: { id, tenantId, url: dto.url, events: dto.events, secretCiphertext: this.box.seal(secret, id) },

@@ -37,11 +37,19 @@ export function composeConfig(dotEnv: Record<string, string>, { cluster = false 
   try {
     for (const f of COMPOSE_FILES) copyFileSync(path.join(repoRoot, f), path.join(dir, f));
     const env = { ...dotEnv, ...(cluster ? { COMPOSE_FILE: COMPOSE_FILES.join(':'), COMPOSE_PROFILES: 'cluster' } : {}) };
-    writeFileSync(path.join(dir, '.env'), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
+    writeFileSync(
+      path.join(dir, '.env'),
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
     const r = spawnSync('docker-compose', ['config'], { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8' });
     if (r.error) throw new Error(`docker-compose is not installed (apt-get install docker-compose): ${r.error.message}`);
     if (r.status !== 0) throw new Error(`docker-compose config: ${r.stderr.trim()}`);
-    const json = spawnSync('/usr/bin/python3', ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], { input: r.stdout, encoding: 'utf8' });
+    const json = spawnSync('/usr/bin/python3', ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
+      input: r.stdout,
+      encoding: 'utf8',
+    });
     if (json.status !== 0) throw new Error(`reading docker-compose's output: ${json.stderr}`);
     return JSON.parse(json.stdout) as ComposeConfig;
   } finally {

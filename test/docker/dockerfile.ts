@@ -62,12 +62,22 @@ function execForm(args: string, what: string): string[] {
 export function dockerignore(contextDir: string): (rel: string) => boolean {
   const file = path.join(contextDir, '.dockerignore');
   const rules = existsSync(file)
-    ? readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
     : [];
   const compiled = rules.map((r) => {
     const negate = r.startsWith('!');
     const pattern = (negate ? r.slice(1) : r).replace(/^\/+|\/+$/g, '');
-    const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '(/.*)?$');
+    const re = new RegExp(
+      '^' +
+        pattern
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*') +
+        '(/.*)?$',
+    );
     return { negate, re };
   });
   return (rel) => {

@@ -4,4 +4,8 @@ import { composeConfig, serviceEnvironment } from './compose.js';
 
 const dotEnv = Object.fromEntries(process.argv.slice(2).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
 const env = serviceEnvironment(composeConfig(dotEnv), process.env.SERVICE ?? 'rift');
-console.log(Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
+console.log(
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n'),
+);

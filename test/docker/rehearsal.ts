@@ -39,7 +39,12 @@ function buildImage(): { appDir: string; image: ImageConfig } {
   // The build machine's own npm settings that another Node's npm would not find (its global npmrc is
   // under its own prefix): the CA file, where a registry is reached through a TLS-inspecting proxy.
   const cafile = spawnSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8' }).stdout?.trim();
-  const runEnv = { PATH: `${nodeDir}:/usr/local/bin:/usr/bin:/bin`, HOME: process.env.HOME, npm_config_update_notifier: 'false', ...(cafile && cafile !== 'null' && cafile !== 'undefined' ? { npm_config_cafile: cafile } : {}) };
+  const runEnv = {
+    PATH: `${nodeDir}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: process.env.HOME,
+    npm_config_update_notifier: 'false',
+    ...(cafile && cafile !== 'null' && cafile !== 'undefined' ? { npm_config_cafile: cafile } : {}),
+  };
   const stageDirs: Record<string, string> = {};
   let image: ImageConfig | undefined;
   for (const [i, stage] of stages.entries()) {
@@ -54,7 +59,9 @@ function buildImage(): { appDir: string; image: ImageConfig } {
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = createServer().once('error', () => resolve(false)).listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+    const s = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
   });
 }
 
@@ -63,7 +70,11 @@ class Container {
   exit?: { code: number | null; signal: NodeJS.Signals | null; at: number };
   pid1 = 0;
 
-  constructor(private readonly appDir: string, private readonly env: Record<string, string>, private readonly hostsFile: string) {}
+  constructor(
+    private readonly appDir: string,
+    private readonly env: Record<string, string>,
+    private readonly hostsFile: string,
+  ) {}
 
   private user(cmd: string[]): string[] {
     const pairs = Object.entries(this.env).map(([k, v]) => `${k}=${v}`);
@@ -79,10 +90,13 @@ class Container {
     this.proc.stderr!.pipe(log);
     this.proc.once('exit', (code, signal) => (this.exit = { code, signal, at: Date.now() }));
     const unsharePid = this.proc.pid!;
-    this.pid1 = await waitFor(() => {
-      const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim();
-      return children ? Number(children.split(' ')[0]) : undefined;
-    }, { what: 'the container process' });
+    this.pid1 = await waitFor(
+      () => {
+        const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim();
+        return children ? Number(children.split(' ')[0]) : undefined;
+      },
+      { what: 'the container process' },
+    );
   }
 
   /** `docker compose exec rift <cmd>`: same namespaces, user, folder and environment. */
@@ -93,7 +107,13 @@ class Container {
 
   /** NSpid of /proc/<pid>/status: the process's pid in each namespace, outermost first. */
   namespacePid(): string {
-    return /NSpid:\s*(.*)/.exec(readFileSync(`/proc/${this.pid1}/status`, 'utf8'))?.[1].trim().split(/\s+/).at(-1) ?? '?';
+    return (
+      /NSpid:\s*(.*)/
+        .exec(readFileSync(`/proc/${this.pid1}/status`, 'utf8'))?.[1]
+        .trim()
+        .split(/\s+/)
+        .at(-1) ?? '?'
+    );
   }
 
   kill(signal: NodeJS.Signals): void {
@@ -145,10 +165,13 @@ async function main(): Promise<void> {
     say(`CMD ${JSON.stringify(image.cmd)} runs as pid ${container.namespacePid()} of its namespace`);
     if (container.namespacePid() !== '1') throw new Error('the CMD is not PID 1 of its namespace');
 
-    await waitFor(() => {
-      if (container.exit) throw new Error(`the service exited (${container.exit.code ?? container.exit.signal})`);
-      return container.exec(image.healthcheck!).status === 0;
-    }, { timeoutMs: 120_000, intervalMs: 1000, what: 'the HEALTHCHECK to pass' });
+    await waitFor(
+      () => {
+        if (container.exit) throw new Error(`the service exited (${container.exit.code ?? container.exit.signal})`);
+        return container.exec(image.healthcheck!).status === 0;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, what: 'the HEALTHCHECK to pass' },
+    );
     say(`healthy (HEALTHCHECK ${JSON.stringify(image.healthcheck)}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const created = container.exec(['node', 'dist/cli/main.js', 'tenant', 'create', '--name', 'rehearsal']);
@@ -163,9 +186,23 @@ async function main(): Promise<void> {
     if (res.status !== 201) throw new Error(`POST /v1/webhooks: ${res.status} ${await res.text()}`);
     const webhook = (await res.json()) as { secret: string };
 
-    const published = container.exec(['node', 'dist/cli/main.js', 'publish', 'click', '--tenant', tenant.tenant_id, '--link', 'rehearsal', '--platform', 'ios']);
+    const published = container.exec([
+      'node',
+      'dist/cli/main.js',
+      'publish',
+      'click',
+      '--tenant',
+      tenant.tenant_id,
+      '--link',
+      'rehearsal',
+      '--platform',
+      'ios',
+    ]);
     if (published.status !== 0) throw new Error(`publish: ${published.stderr}`);
-    const [delivery] = await waitFor(() => (receiver.on('/rehearsal').length ? receiver.on('/rehearsal') : undefined), { timeoutMs: 60_000, what: 'the delivery' });
+    const [delivery] = await waitFor(() => (receiver.on('/rehearsal').length ? receiver.on('/rehearsal') : undefined), {
+      timeoutMs: 60_000,
+      what: 'the delivery',
+    });
     const expected = createHmac('sha256', webhook.secret).update(delivery.body).digest('hex');
     if (delivery.headers['x-rift-signature'] !== expected) throw new Error('the delivery signature does not verify');
     if (JSON.parse(delivery.body.toString()).event !== 'click') throw new Error('the delivery is not the click event');
@@ -174,7 +211,11 @@ async function main(): Promise<void> {
     const stopAt = Date.now();
     container.kill('SIGTERM');
     const gracePeriodMs = 1000 * Number.parseInt(compose.services.rift.stop_grace_period ?? '10', 10);
-    await waitFor(() => container.exit, { timeoutMs: gracePeriodMs, intervalMs: 100, what: `the service to stop within the stop grace period (${gracePeriodMs / 1000} s)` });
+    await waitFor(() => container.exit, {
+      timeoutMs: gracePeriodMs,
+      intervalMs: 100,
+      what: `the service to stop within the stop grace period (${gracePeriodMs / 1000} s)`,
+    });
     const log = readFileSync(logFile, 'utf8');
     if (!log.includes('dispatcher stopped')) throw new Error('SIGTERM did not drain the dispatcher');
     say(`SIGTERM: drained and stopped in ${((container.exit!.at - stopAt) / 1000).toFixed(1)} s (exit ${container.exit!.code})`);

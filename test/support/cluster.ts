@@ -37,10 +37,13 @@ export async function clusterStatus(topicPrefix: string): Promise<ClusterStatus>
 
 /** Until every node is up and every partition of the prefix's topics has its full in-sync set. */
 export async function waitInSync(topicPrefix: string, timeoutMs = 120_000): Promise<ClusterStatus> {
-  return waitFor(async () => {
-    const s = await clusterStatus(topicPrefix);
-    return s.nodes.every((n) => n.up) && s.under_replicated_partitions === 0 && s.offline_partitions === 0 && s.topics.length > 0 ? s : undefined;
-  }, { timeoutMs, intervalMs: 1_000, what: 'every replica in sync' });
+  return waitFor(
+    async () => {
+      const s = await clusterStatus(topicPrefix);
+      return s.nodes.every((n) => n.up) && s.under_replicated_partitions === 0 && s.offline_partitions === 0 && s.topics.length > 0 ? s : undefined;
+    },
+    { timeoutMs, intervalMs: 1_000, what: 'every replica in sync' },
+  );
 }
 
 /** The node leading the most partitions of the prefix's topics. */
@@ -112,34 +115,46 @@ export class SteadyLoad {
   private running = false;
   private done?: Promise<void>;
 
-  constructor(private readonly prefix: string, private readonly tenants: string[], private readonly perSec: number) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly tenants: string[],
+    private readonly perSec: number,
+  ) {}
 
   async start(): Promise<this> {
     const publisher = await createEventPublisher({ brokers: KAFKA_BROKERS.split(','), topicPrefix: this.prefix, logLevel: 0 });
     this.running = true;
     const started = Date.now();
     let next = 0;
-    this.done = Promise.all(Array.from({ length: 48 }, async () => {
-      while (this.running) {
-        const i = next++;
-        const due = started + (i / this.perSec) * 1000;
-        if (due > Date.now()) await sleep(due - Date.now());
-        if (!this.running) break;
-        const phase = this.phase;
-        const type = EVENT_TYPES[i % 3]!;
-        const data = type === 'conversion' ? { conversion_type: 'deposit', amount_cents: 100, currency: 'usd' } : type === 'attribution' ? { install_id: `d-${i}` } : {};
-        for (;;) {
-          try {
-            const { event_id } = await publisher.publish(type, { tenant_id: this.tenants[i % this.tenants.length]!, link_id: `l${i % 7}`, timestamp: new Date().toISOString(), ...data });
-            this.published.push({ id: event_id, phase });
-            break;
-          } catch (err) {
-            if (err instanceof InvalidEventError) throw err;
-            await sleep(200);
+    this.done = Promise.all(
+      Array.from({ length: 48 }, async () => {
+        while (this.running) {
+          const i = next++;
+          const due = started + (i / this.perSec) * 1000;
+          if (due > Date.now()) await sleep(due - Date.now());
+          if (!this.running) break;
+          const phase = this.phase;
+          const type = EVENT_TYPES[i % 3]!;
+          const data =
+            type === 'conversion' ? { conversion_type: 'deposit', amount_cents: 100, currency: 'usd' } : type === 'attribution' ? { install_id: `d-${i}` } : {};
+          for (;;) {
+            try {
+              const { event_id } = await publisher.publish(type, {
+                tenant_id: this.tenants[i % this.tenants.length]!,
+                link_id: `l${i % 7}`,
+                timestamp: new Date().toISOString(),
+                ...data,
+              });
+              this.published.push({ id: event_id, phase });
+              break;
+            } catch (err) {
+              if (err instanceof InvalidEventError) throw err;
+              await sleep(200);
+            }
           }
         }
-      }
-    })).then(() => publisher.close());
+      }),
+    ).then(() => publisher.close());
     return this;
   }
 
@@ -150,7 +165,12 @@ export class SteadyLoad {
 }
 
 /** Per phase: events (and the rate the load reached), lost (no 200 at the receiver), duplicates (extra 200s). */
-export function phaseFigures(load: SteadyLoad, deliveries: Deliveries, phase: string, seconds: number): { events: number; events_per_sec: number; lost: number; duplicates: number } {
+export function phaseFigures(
+  load: SteadyLoad,
+  deliveries: Deliveries,
+  phase: string,
+  seconds: number,
+): { events: number; events_per_sec: number; lost: number; duplicates: number } {
   const events = load.published.filter((p) => p.phase === phase);
   const lost = events.filter((p) => !deliveries.ok.has(p.id)).length;
   const duplicates = events.reduce((s, p) => s + Math.max(0, (deliveries.ok.get(p.id) ?? 0) - 1), 0);
@@ -169,19 +189,24 @@ export async function publishBurst(prefix: string, tenants: string[], n: number)
   const publisher = await createEventPublisher({ brokers: KAFKA_BROKERS.split(','), topicPrefix: prefix, logLevel: 0 });
   const ids: string[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < n) {
-      const i = next++;
-      for (;;) {
-        try {
-          ids.push((await publisher.publish('click', { tenant_id: tenants[i % tenants.length]!, link_id: `b${i % 5}`, timestamp: new Date().toISOString() })).event_id);
-          break;
-        } catch {
-          await sleep(200);
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < n) {
+        const i = next++;
+        for (;;) {
+          try {
+            ids.push(
+              (await publisher.publish('click', { tenant_id: tenants[i % tenants.length]!, link_id: `b${i % 5}`, timestamp: new Date().toISOString() }))
+                .event_id,
+            );
+            break;
+          } catch {
+            await sleep(200);
+          }
         }
       }
-    }
-  }));
+    }),
+  );
   await publisher.close();
   return ids;
 }

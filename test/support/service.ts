@@ -53,7 +53,10 @@ export class ServiceProcess {
   port = 0;
 
   /** `nodeArgs`: extra node flags, e.g. --cpu-prof for a benchmark run. */
-  constructor(private readonly env: NodeJS.ProcessEnv, private readonly nodeArgs: string[] = []) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly nodeArgs: string[] = [],
+  ) {}
 
   get pid(): number | undefined {
     return this.child?.pid;

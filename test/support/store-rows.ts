@@ -9,9 +9,16 @@ export const hex24 = () => randomBytes(12).toString('hex');
 export function eventRow(tenantId: string, type: EventType, linkId: string, occurredAt: string, extra: Partial<EventRow> = {}): EventRow {
   const id = extra.id ?? hex24();
   return {
-    tenantId, id, type, linkId, occurredAt,
-    conversionType: type === 'conversion' ? 'deposit' : null, amountCents: null, currency: null,
-    data: { tenant_id: tenantId, link_id: linkId, timestamp: occurredAt, n: id }, ...extra,
+    tenantId,
+    id,
+    type,
+    linkId,
+    occurredAt,
+    conversionType: type === 'conversion' ? 'deposit' : null,
+    amountCents: null,
+    currency: null,
+    data: { tenant_id: tenantId, link_id: linkId, timestamp: occurredAt, n: id },
+    ...extra,
   };
 }
 

@@ -47,10 +47,11 @@ export async function applyMigrations(connectionString: string, { log = () => {}
       const id = randomUUID();
       await client.query('BEGIN');
       try {
-        await client.query(
-          'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
-          [id, m.checksum, m.name],
-        );
+        await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)', [
+          id,
+          m.checksum,
+          m.name,
+        ]);
         // The whole file as one simple-protocol query: PostgreSQL runs its statements in order
         // inside this transaction, so nothing here has to split SQL (dollar quotes, comments).
         await client.query(m.sql);

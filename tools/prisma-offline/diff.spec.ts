@@ -24,7 +24,16 @@ describe('the schema as Prisma 6 reads it', () => {
 
 describe('prisma migrate diff', () => {
   it('diffs from nothing or from a schema file, always as a script', () => {
-    expect(diffArgs('c.ts', 'to.prisma', null)).toEqual(['migrate', 'diff', '--config', 'c.ts', '--to-schema-datamodel', 'to.prisma', '--script', '--from-empty']);
+    expect(diffArgs('c.ts', 'to.prisma', null)).toEqual([
+      'migrate',
+      'diff',
+      '--config',
+      'c.ts',
+      '--to-schema-datamodel',
+      'to.prisma',
+      '--script',
+      '--from-empty',
+    ]);
     expect(diffArgs('c.ts', 'to.prisma', 'from.prisma').slice(-2)).toEqual(['--from-schema-datamodel', 'from.prisma']);
   });
 });

@@ -1,12 +1,26 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checksumMatches, describeFailure, locate, orderMigrations, planMigrations, readMigrations, sha256, type AppliedRow, type Migration } from './migrations.js';
+import {
+  checksumMatches,
+  describeFailure,
+  locate,
+  orderMigrations,
+  planMigrations,
+  readMigrations,
+  sha256,
+  type AppliedRow,
+  type Migration,
+} from './migrations.js';
 import { migrationsDir } from './paths.js';
 
 const m = (name: string, sql = `-- ${name}\n`): Migration => ({ name, sql, checksum: sha256(sql) });
 const row = (mig: Migration, over: Partial<AppliedRow> = {}): AppliedRow => ({
-  migration_name: mig.name, checksum: mig.checksum, finished_at: new Date(), rolled_back_at: null, ...over,
+  migration_name: mig.name,
+  checksum: mig.checksum,
+  finished_at: new Date(),
+  rolled_back_at: null,
+  ...over,
 });
 
 describe('checksum', () => {
@@ -31,14 +45,20 @@ describe('order', () => {
     const names = ['20261126231951_rollup', '20261126162832_init', '20261126231934_Recoveries', '20261126231934_apply'];
     // A locale comparison would put `apply` before `Recoveries`; Prisma compares bytes.
     expect(orderMigrations(names.map((name) => ({ name }))).map((x) => x.name)).toEqual([
-      '20261126162832_init', '20261126231934_Recoveries', '20261126231934_apply', '20261126231951_rollup',
+      '20261126162832_init',
+      '20261126231934_Recoveries',
+      '20261126231934_apply',
+      '20261126231951_rollup',
     ]);
   });
 
   it('reads only directories holding a migration.sql, oldest first, with the checksum of their bytes', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rift-migrations-'));
     try {
-      for (const [name, sql] of [['20260102000000_second', 'SELECT 2;\n'], ['20260101000000_first', 'SELECT 1;\r\n']]) {
+      for (const [name, sql] of [
+        ['20260102000000_second', 'SELECT 2;\n'],
+        ['20260101000000_first', 'SELECT 1;\r\n'],
+      ]) {
         mkdirSync(path.join(dir, name));
         writeFileSync(path.join(dir, name, 'migration.sql'), sql);
       }
@@ -53,7 +73,7 @@ describe('order', () => {
     }
   });
 
-  it("prisma/migrations: every entry is <UTC timestamp>_<name>, so name order is the order they were written", () => {
+  it('prisma/migrations: every entry is <UTC timestamp>_<name>, so name order is the order they were written', () => {
     const onDisk = readMigrations(migrationsDir);
     expect(onDisk.length).toBeGreaterThanOrEqual(6);
     for (const x of onDisk) expect(x.name).toMatch(/^\d{14}_[a-z0-9_]+$/);
@@ -106,7 +126,7 @@ describe('plan', () => {
 describe('failure messages', () => {
   const sql = 'CREATE TABLE a (id int);\n-- café\nCREATE TABLE b (id nope);\n';
 
-  it('turns PostgreSQL\'s character position into line and column, counting characters not bytes', () => {
+  it("turns PostgreSQL's character position into line and column, counting characters not bytes", () => {
     expect(locate(sql, 1)).toEqual({ line: 1, column: 1 });
     expect(locate(sql, sql.indexOf('nope') + 1)).toEqual({ line: 3, column: 20 });
     expect(locate('é\nx', 3)).toEqual({ line: 2, column: 1 });
@@ -114,8 +134,9 @@ describe('failure messages', () => {
 
   it('names the migration, and the place when PostgreSQL gave one', () => {
     const mig = { name: '20260101000000_a', sql };
-    expect(describeFailure(mig, { message: 'type "nope" does not exist', position: String(sql.indexOf('nope') + 1) }))
-      .toBe('migration 20260101000000_a failed at migration.sql:3:20: type "nope" does not exist');
+    expect(describeFailure(mig, { message: 'type "nope" does not exist', position: String(sql.indexOf('nope') + 1) })).toBe(
+      'migration 20260101000000_a failed at migration.sql:3:20: type "nope" does not exist',
+    );
     expect(describeFailure(mig, { message: 'deadlock detected' })).toBe('migration 20260101000000_a failed: deadlock detected');
   });
 });

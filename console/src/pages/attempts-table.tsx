@@ -15,9 +15,15 @@ export function AttemptsTable({ webhookId, rows, linkEvents = true }: { webhookI
             <th scope="col">Event</th>
             <th scope="col">Outcome</th>
             <th scope="col">Status</th>
-            <th scope="col" class="wide-only">Attempt</th>
-            <th scope="col" class="wide-only">Duration</th>
-            <th scope="col" class="wide-only">Next</th>
+            <th scope="col" class="wide-only">
+              Attempt
+            </th>
+            <th scope="col" class="wide-only">
+              Duration
+            </th>
+            <th scope="col" class="wide-only">
+              Next
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -10,7 +10,10 @@ export type Metric = 'clicks' | 'attributions' | 'conversions';
 export function BarChart({ points, metric, interval }: { points: SeriesPoint[]; metric: Metric; interval: 'hour' | 'day' }) {
   const max = Math.max(1, ...points.map((p) => p[metric]));
   const n = Math.max(1, points.length);
-  const fmt = new Intl.DateTimeFormat(undefined, interval === 'day' ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const fmt = new Intl.DateTimeFormat(
+    undefined,
+    interval === 'day' ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' },
+  );
   const total = points.reduce((s, p) => s + p[metric], 0);
   const label = (i: number) => (points[i] ? fmt.format(new Date(points[i]!.at)) : '');
   return (

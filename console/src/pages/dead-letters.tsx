@@ -33,7 +33,9 @@ export function DeadLettersPage({ webhookId }: { webhookId: string }) {
     return (
       <section>
         <WebhookHeader webhookId={webhookId} tab="dead-letters" />
-        <Empty title="Webhook not found.">It does not exist or belongs to another account. <a href="#/webhooks">Back to your webhooks</a></Empty>
+        <Empty title="Webhook not found.">
+          It does not exist or belongs to another account. <a href="#/webhooks">Back to your webhooks</a>
+        </Empty>
       </section>
     );
   }
@@ -46,7 +48,9 @@ export function DeadLettersPage({ webhookId }: { webhookId: string }) {
       </div>
       <ErrorBox error={page.error} />
       {!page.data && !page.error && <Placeholder rows={4} />}
-      {page.data && page.data.data.length === 0 && <Empty title="No dead letters.">Deliveries that fail every retry appear here, ready to retry once your endpoint is fixed.</Empty>}
+      {page.data && page.data.data.length === 0 && (
+        <Empty title="No dead letters.">Deliveries that fail every retry appear here, ready to retry once your endpoint is fixed.</Empty>
+      )}
       {page.data && page.data.data.length > 0 && (
         <div class="table-wrap">
           <table>
@@ -56,17 +60,29 @@ export function DeadLettersPage({ webhookId }: { webhookId: string }) {
                 <th scope="col">Event</th>
                 <th scope="col">Last answer</th>
                 <th scope="col">State</th>
-                <th scope="col"><span class="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {page.data.data.map((d) => (
                 <tr key={d.attempt_id}>
                   <td class="nowrap">{when(d.at)}</td>
-                  <td><a href={`#/webhooks/${webhookId}/events/${d.event_id}`}>{d.event_type}</a></td>
-                  <td>{d.status_code !== null ? `HTTP ${d.status_code}` : d.error} after {d.attempt} attempts</td>
+                  <td>
+                    <a href={`#/webhooks/${webhookId}/events/${d.event_id}`}>{d.event_type}</a>
+                  </td>
+                  <td>
+                    {d.status_code !== null ? `HTTP ${d.status_code}` : d.error} after {d.attempt} attempts
+                  </td>
                   <td>{d.delivered_at ? <Badge kind="ok">delivered {when(d.delivered_at)}</Badge> : <Badge kind="bad">undelivered</Badge>}</td>
-                  <td>{!d.delivered_at && <button type="button" class="btn btn-small" onClick={() => retry(d.event_id)}>Retry</button>}</td>
+                  <td>
+                    {!d.delivered_at && (
+                      <button type="button" class="btn btn-small" onClick={() => retry(d.event_id)}>
+                        Retry
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -111,7 +127,9 @@ function RecoverForm({ webhookId }: { webhookId: string }) {
         </label>
       </div>
       <ErrorBox error={error} />
-      <button type="submit" class="btn btn-primary">Recover</button>
+      <button type="submit" class="btn btn-primary">
+        Recover
+      </button>
       {p && (
         <p aria-live="polite">
           Recovery {p.status ?? 'started'}: {p.matched} events matched, {p.skipped_in_flight} still in flight

@@ -32,7 +32,9 @@ export function DeliveriesPage({ webhookId }: { webhookId: string }) {
     <section>
       <WebhookHeader webhookId={webhookId} tab="deliveries" />
       {notFound ? (
-        <Empty title="Webhook not found.">It does not exist or belongs to another account. <a href="#/webhooks">Back to your webhooks</a></Empty>
+        <Empty title="Webhook not found.">
+          It does not exist or belongs to another account. <a href="#/webhooks">Back to your webhooks</a>
+        </Empty>
       ) : (
         <>
           <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter deliveries">
@@ -49,7 +51,9 @@ export function DeliveriesPage({ webhookId }: { webhookId: string }) {
               <select value={eventType} onChange={(e) => (reset(), setEventType(e.currentTarget.value))}>
                 <option value="">all</option>
                 {EVENT_TYPES.map((t) => (
-                  <option key={t} value={t}>{t}</option>
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
                 ))}
               </select>
             </label>
@@ -64,13 +68,21 @@ export function DeliveriesPage({ webhookId }: { webhookId: string }) {
           </form>
           <ErrorBox error={page.error} />
           {!page.data && !page.error && <Placeholder rows={6} />}
-          {page.data && page.data.data.length === 0 &&
+          {page.data &&
+            page.data.data.length === 0 &&
             (filtered ? (
               <Empty title="No deliveries match these filters.">Clear a filter or widen the time range.</Empty>
             ) : (
-              <Empty title="No deliveries yet.">Events your producers publish appear here within seconds. Try "Send test" on the webhooks page to see one now.</Empty>
+              <Empty title="No deliveries yet.">
+                Events your producers publish appear here within seconds. Try "Send test" on the webhooks page to see one now.
+              </Empty>
             ))}
-          {page.data && page.data.data.length > 0 && <AttemptsTable webhookId={webhookId} rows={[...page.data.data, ...older.rows.filter((o) => !page.data!.data.some((a) => a.attempt_id === o.attempt_id))]} />}
+          {page.data && page.data.data.length > 0 && (
+            <AttemptsTable
+              webhookId={webhookId}
+              rows={[...page.data.data, ...older.rows.filter((o) => !page.data!.data.some((a) => a.attempt_id === o.attempt_id))]}
+            />
+          )}
           <ErrorBox error={older.error} />
           {cursor && (
             <button type="button" class="btn" onClick={loadOlder}>

@@ -35,7 +35,9 @@ export function DeliveryPage({ webhookId, eventId }: { webhookId: string; eventI
     <section>
       <WebhookHeader webhookId={webhookId} tab="event" />
       {attempts.error?.status === 404 ? (
-        <Empty title="Webhook not found.">It does not exist or belongs to another account. <a href="#/webhooks">Back to your webhooks</a></Empty>
+        <Empty title="Webhook not found.">
+          It does not exist or belongs to another account. <a href="#/webhooks">Back to your webhooks</a>
+        </Empty>
       ) : (
         <>
           <div class="detail-head">
@@ -58,7 +60,9 @@ export function DeliveryPage({ webhookId, eventId }: { webhookId: string; eventI
           <h3>Attempts</h3>
           <ErrorBox error={attempts.error} />
           {!attempts.data && !attempts.error && <Placeholder rows={3} />}
-          {attempts.data && rows.length === 0 && <Empty title="No attempts of this event to this webhook.">Its first attempt may still be on its way; this list refreshes by itself.</Empty>}
+          {attempts.data && rows.length === 0 && (
+            <Empty title="No attempts of this event to this webhook.">Its first attempt may still be on its way; this list refreshes by itself.</Empty>
+          )}
           {rows.length > 0 && <AttemptsTable webhookId={webhookId} rows={rows} linkEvents={false} />}
           <h3>Event data as stored</h3>
           {event.error?.status === 404 ? (

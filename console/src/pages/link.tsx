@@ -17,7 +17,9 @@ export function LinkPage({ linkId }: { linkId: string }) {
   return (
     <section>
       <header class="page-head">
-        <p class="crumbs"><a href="#/links">Links</a> /</p>
+        <p class="crumbs">
+          <a href="#/links">Links</a> /
+        </p>
         <h1>{linkId}</h1>
       </header>
       <ErrorBox error={stats.error} />
@@ -25,9 +27,21 @@ export function LinkPage({ linkId }: { linkId: string }) {
         <Total label="Clicks" value={s && count(s.clicks)} />
         <Total label="Attributions" value={s && count(s.attributions)} />
         <Total label="Conversions" value={s && count(s.conversions)} />
-        <Total label="Revenue" value={s && (Object.keys(s.revenue).length ? Object.entries(s.revenue).map(([c, v]) => money(v, c)).join(' · ') : '—')} />
+        <Total
+          label="Revenue"
+          value={
+            s &&
+            (Object.keys(s.revenue).length
+              ? Object.entries(s.revenue)
+                  .map(([c, v]) => money(v, c))
+                  .join(' · ')
+              : '—')
+          }
+        />
       </dl>
-      {s && s.clicks + s.attributions + s.conversions === 0 && <Empty title="No events for this link yet.">Publish a click for it and it shows here within seconds.</Empty>}
+      {s && s.clicks + s.attributions + s.conversions === 0 && (
+        <Empty title="No events for this link yet.">Publish a click for it and it shows here within seconds.</Empty>
+      )}
       <div class="card">
         <div class="chart-head">
           <h2>Over time</h2>
@@ -50,7 +64,9 @@ export function LinkPage({ linkId }: { linkId: string }) {
           </div>
         </div>
         <ErrorBox error={series.error} />
-        <div class="chart-box">{series.data ? <BarChart points={series.data.points} metric={metric} interval={series.data.interval} /> : <Placeholder rows={1} />}</div>
+        <div class="chart-box">
+          {series.data ? <BarChart points={series.data.points} metric={metric} interval={series.data.interval} /> : <Placeholder rows={1} />}
+        </div>
       </div>
       {s && Object.keys(s.conversions_by_type).length > 0 && (
         <div class="card">
@@ -58,14 +74,24 @@ export function LinkPage({ linkId }: { linkId: string }) {
           <div class="table-wrap">
             <table>
               <thead>
-                <tr><th scope="col">Type</th><th scope="col" class="num">Count</th><th scope="col">Amount</th></tr>
+                <tr>
+                  <th scope="col">Type</th>
+                  <th scope="col" class="num">
+                    Count
+                  </th>
+                  <th scope="col">Amount</th>
+                </tr>
               </thead>
               <tbody>
                 {Object.entries(s.conversions_by_type).map(([type, t]) => (
                   <tr key={type}>
                     <td>{type}</td>
                     <td class="num">{count(t.count)}</td>
-                    <td>{Object.entries(t.amount_cents).map(([c, v]) => money(v, c)).join(' · ') || '—'}</td>
+                    <td>
+                      {Object.entries(t.amount_cents)
+                        .map(([c, v]) => money(v, c))
+                        .join(' · ') || '—'}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -73,7 +99,11 @@ export function LinkPage({ linkId }: { linkId: string }) {
           </div>
         </div>
       )}
-      {s && <p class="small muted">First event {when(s.first_event_at)} · last event {when(s.last_event_at)}</p>}
+      {s && (
+        <p class="small muted">
+          First event {when(s.first_event_at)} · last event {when(s.last_event_at)}
+        </p>
+      )}
     </section>
   );
 }

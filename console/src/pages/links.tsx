@@ -19,16 +19,26 @@ export function LinksPage() {
             <thead>
               <tr>
                 <th scope="col">Link</th>
-                <th scope="col" class="num">Clicks</th>
-                <th scope="col" class="num">Attributions</th>
-                <th scope="col" class="num">Conversions</th>
-                <th scope="col" class="wide-only">Last event</th>
+                <th scope="col" class="num">
+                  Clicks
+                </th>
+                <th scope="col" class="num">
+                  Attributions
+                </th>
+                <th scope="col" class="num">
+                  Conversions
+                </th>
+                <th scope="col" class="wide-only">
+                  Last event
+                </th>
               </tr>
             </thead>
             <tbody>
               {links.data.data.map((l) => (
                 <tr key={l.link_id}>
-                  <td><a href={`#/links/${encodeURIComponent(l.link_id)}`}>{l.link_id}</a></td>
+                  <td>
+                    <a href={`#/links/${encodeURIComponent(l.link_id)}`}>{l.link_id}</a>
+                  </td>
                   <td class="num">{count(l.clicks)}</td>
                   <td class="num">{count(l.attributions)}</td>
                   <td class="num">{count(l.conversions)}</td>

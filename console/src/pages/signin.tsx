@@ -34,7 +34,17 @@ export function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (k
         </h1>
         <p class="muted">Your webhooks, their deliveries and failures, and your links' stats.</p>
         <label for="api-key">API key</label>
-        <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck={false} placeholder="rl_live_…" value={key} onInput={(e) => setKey(e.currentTarget.value)} ref={input} />
+        <input
+          id="api-key"
+          name="api-key"
+          type="password"
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="rl_live_…"
+          value={key}
+          onInput={(e) => setKey(e.currentTarget.value)}
+          ref={input}
+        />
         <ErrorBox error={error} />
         <button type="submit" class="btn btn-primary" disabled={busy}>
           {busy ? 'Checking…' : 'Sign in'}

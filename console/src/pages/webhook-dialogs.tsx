@@ -22,7 +22,15 @@ export function SecretDialog({ title, secret, whsec, note, onClose }: { title: s
   );
 }
 
-export function RotateDialog({ webhook, onRotated, onClose }: { webhook: Webhook; onRotated: (r: { secret: string; standard_webhooks_secret: string; rotation_ends_at: string | null }) => void; onClose: () => void }) {
+export function RotateDialog({
+  webhook,
+  onRotated,
+  onClose,
+}: {
+  webhook: Webhook;
+  onRotated: (r: { secret: string; standard_webhooks_secret: string; rotation_ends_at: string | null }) => void;
+  onClose: () => void;
+}) {
   const [overlap, setOverlap] = useState('86400');
   const [error, setError] = useState<string>();
   const rotate = async (e: Event) => {
@@ -46,8 +54,12 @@ export function RotateDialog({ webhook, onRotated, onClose }: { webhook: Webhook
         </select>
         <ErrorBox error={error} />
         <div class="actions">
-          <button type="submit" class="btn btn-primary">Rotate</button>
-          <button type="button" class="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" class="btn btn-primary">
+            Rotate
+          </button>
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>
@@ -79,12 +91,18 @@ export function TestDialog({ webhook, onClose }: { webhook: Webhook; onClose: ()
         <label for="test-event">Event type</label>
         <select id="test-event" value={event} onChange={(e) => setEvent(e.currentTarget.value as EventType)}>
           {EVENT_TYPES.map((t) => (
-            <option key={t} value={t}>{t}</option>
+            <option key={t} value={t}>
+              {t}
+            </option>
           ))}
         </select>
         <div class="actions">
-          <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? 'Sending…' : 'Send'}</button>
-          <button type="button" class="btn" onClick={onClose}>Close</button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {busy ? 'Sending…' : 'Send'}
+          </button>
+          <button type="button" class="btn" onClick={onClose}>
+            Close
+          </button>
         </div>
       </form>
       <ErrorBox error={error} />
@@ -103,17 +121,35 @@ export function TestDialog({ webhook, onClose }: { webhook: Webhook; onClose: ()
   );
 }
 
-export function ConfirmDialog({ title, body, action, onConfirm, onClose }: { title: string; body: string; action: string; onConfirm: () => Promise<void>; onClose: () => void }) {
+export function ConfirmDialog({
+  title,
+  body,
+  action,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  body: string;
+  action: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
   const [error, setError] = useState<string>();
   return (
     <Dialog title={title} onClose={onClose}>
       <p>{body}</p>
       <ErrorBox error={error} />
       <div class="actions">
-        <button type="button" class="btn btn-danger" onClick={() => onConfirm().catch((err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)))}>
+        <button
+          type="button"
+          class="btn btn-danger"
+          onClick={() => onConfirm().catch((err: unknown) => setError(err instanceof ApiFailure ? err.message : String(err)))}
+        >
           {action}
         </button>
-        <button type="button" class="btn" onClick={onClose} autoFocus>Cancel</button>
+        <button type="button" class="btn" onClick={onClose} autoFocus>
+          Cancel
+        </button>
       </div>
     </Dialog>
   );

@@ -38,7 +38,14 @@ export function WebhookForm({ webhook, onDone, onCancel }: { webhook?: Webhook; 
   return (
     <form class="webhook-form" onSubmit={submit}>
       <label for={`${idp}-url`}>Endpoint URL</label>
-      <input id={`${idp}-url`} type="url" required placeholder="https://yourserver.com/rift-webhook" value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
+      <input
+        id={`${idp}-url`}
+        type="url"
+        required
+        placeholder="https://yourserver.com/rift-webhook"
+        value={url}
+        onInput={(e) => setUrl(e.currentTarget.value)}
+      />
       <fieldset>
         <legend>Events</legend>
         {EVENT_TYPES.map((t) => (

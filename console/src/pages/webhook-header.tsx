@@ -13,8 +13,12 @@ export function WebhookHeader({ webhookId, tab, children }: { webhookId: string;
       </p>
       <h1 class="webhook-title">{w ? w.url : list.data ? 'Unknown webhook' : '\u00a0'}</h1>
       <nav class="tabs" aria-label="Webhook pages">
-        <a href={`#/webhooks/${webhookId}`} aria-current={tab === 'deliveries' ? 'page' : undefined}>Deliveries</a>
-        <a href={`#/webhooks/${webhookId}/dead-letters`} aria-current={tab === 'dead-letters' ? 'page' : undefined}>Dead letters & recovery</a>
+        <a href={`#/webhooks/${webhookId}`} aria-current={tab === 'deliveries' ? 'page' : undefined}>
+          Deliveries
+        </a>
+        <a href={`#/webhooks/${webhookId}/dead-letters`} aria-current={tab === 'dead-letters' ? 'page' : undefined}>
+          Dead letters & recovery
+        </a>
       </nav>
       {children}
     </header>

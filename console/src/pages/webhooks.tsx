@@ -15,8 +15,7 @@ export function WebhooksPage() {
   const [open, setOpen] = useState<Open>();
   const [actionError, setActionError] = useState<string>();
   const close = () => setOpen(undefined);
-  const patch = (w: Webhook, body: unknown) =>
-    api('PATCH', `/v1/webhooks/${w.id}`, body).then(list.reload, (err: Error) => setActionError(err.message));
+  const patch = (w: Webhook, body: unknown) => api('PATCH', `/v1/webhooks/${w.id}`, body).then(list.reload, (err: Error) => setActionError(err.message));
   return (
     <section>
       <h1>Webhooks</h1>
@@ -24,7 +23,9 @@ export function WebhooksPage() {
       <ErrorBox error={actionError} />
       {!list.data && !list.error && <Placeholder rows={4} />}
       {list.data && list.data.length === 0 && (
-        <Empty title="No webhooks yet.">Add your endpoint below: Rift will POST click, attribution and conversion events to it, signed with a secret you receive once.</Empty>
+        <Empty title="No webhooks yet.">
+          Add your endpoint below: Rift will POST click, attribution and conversion events to it, signed with a secret you receive once.
+        </Empty>
       )}
       <ul class="cards">
         {list.data?.map((w) =>
@@ -35,37 +36,68 @@ export function WebhooksPage() {
           ) : (
             <li key={w.id} class="card webhook" data-webhook-id={w.id}>
               <div class="webhook-head">
-                <a class="webhook-url" href={`#/webhooks/${w.id}`}>{w.url}</a>
+                <a class="webhook-url" href={`#/webhooks/${w.id}`}>
+                  {w.url}
+                </a>
                 <Status w={w} />
               </div>
               <p class="small muted">
                 {w.events.join(' · ')} — created {when(w.created_at)}
               </p>
               <dl class="health">
-                <div><dt>Last success</dt><dd>{ago(w.health.last_success_at)}</dd></div>
-                <div><dt>Last failure</dt><dd>{ago(w.health.last_failure_at)}</dd></div>
-                <div><dt>Failures in a row</dt><dd>{w.health.consecutive_failures}</dd></div>
+                <div>
+                  <dt>Last success</dt>
+                  <dd>{ago(w.health.last_success_at)}</dd>
+                </div>
+                <div>
+                  <dt>Last failure</dt>
+                  <dd>{ago(w.health.last_failure_at)}</dd>
+                </div>
+                <div>
+                  <dt>Failures in a row</dt>
+                  <dd>{w.health.consecutive_failures}</dd>
+                </div>
               </dl>
               {w.rotation_ends_at && (
                 <p class="small">
                   Secret rotation in progress: the new secret takes over {when(w.rotation_ends_at)}.{' '}
-                  <button type="button" class="btn btn-small" onClick={() => api('POST', `/v1/webhooks/${w.id}/rotate-secret/complete`).then(list.reload, (e: Error) => setActionError(e.message))}>
+                  <button
+                    type="button"
+                    class="btn btn-small"
+                    onClick={() => api('POST', `/v1/webhooks/${w.id}/rotate-secret/complete`).then(list.reload, (e: Error) => setActionError(e.message))}
+                  >
                     Finish now
                   </button>
                 </p>
               )}
               <div class="actions">
-                <a class="btn" href={`#/webhooks/${w.id}`}>Deliveries</a>
-                <a class="btn" href={`#/webhooks/${w.id}/dead-letters`}>Dead letters</a>
-                <button type="button" class="btn" onClick={() => setOpen({ kind: 'test', webhook: w })}>Send test</button>
-                <button type="button" class="btn" onClick={() => setOpen({ kind: 'edit', webhook: w })}>Edit</button>
-                <button type="button" class="btn" onClick={() => setOpen({ kind: 'rotate', webhook: w })}>Rotate secret</button>
+                <a class="btn" href={`#/webhooks/${w.id}`}>
+                  Deliveries
+                </a>
+                <a class="btn" href={`#/webhooks/${w.id}/dead-letters`}>
+                  Dead letters
+                </a>
+                <button type="button" class="btn" onClick={() => setOpen({ kind: 'test', webhook: w })}>
+                  Send test
+                </button>
+                <button type="button" class="btn" onClick={() => setOpen({ kind: 'edit', webhook: w })}>
+                  Edit
+                </button>
+                <button type="button" class="btn" onClick={() => setOpen({ kind: 'rotate', webhook: w })}>
+                  Rotate secret
+                </button>
                 {w.status === 'disabled' ? (
-                  <button type="button" class="btn" onClick={() => patch(w, { enabled: true })}>Re-enable</button>
+                  <button type="button" class="btn" onClick={() => patch(w, { enabled: true })}>
+                    Re-enable
+                  </button>
                 ) : (
-                  <button type="button" class="btn" onClick={() => patch(w, { enabled: false })}>Disable</button>
+                  <button type="button" class="btn" onClick={() => patch(w, { enabled: false })}>
+                    Disable
+                  </button>
                 )}
-                <button type="button" class="btn btn-danger-quiet" onClick={() => setOpen({ kind: 'delete', webhook: w })}>Delete</button>
+                <button type="button" class="btn btn-danger-quiet" onClick={() => setOpen({ kind: 'delete', webhook: w })}>
+                  Delete
+                </button>
               </div>
             </li>
           ),
@@ -93,7 +125,9 @@ export function WebhooksPage() {
               title: 'New signing secret',
               secret: r.secret,
               whsec: r.standard_webhooks_secret,
-              note: r.rotation_ends_at ? `Until ${when(r.rotation_ends_at)} deliveries carry both signatures (X-Rift-Signature-Next has the new one).` : 'The new secret signs every delivery from now on.',
+              note: r.rotation_ends_at
+                ? `Until ${when(r.rotation_ends_at)} deliveries carry both signatures (X-Rift-Signature-Next has the new one).`
+                : 'The new secret signs every delivery from now on.',
             });
           }}
         />

@@ -11,7 +11,10 @@ export class TestSendDto {
 
 /** The outcome of the one attempt a test send makes (it is not retried, nor stored as an event). */
 export class TestSendResultDto {
-  @ApiProperty({ example: '6650a1b2c3d4e5f6a7b8c9d0', description: 'the example event\'s id (X-Rift-Event-Id, webhook-id); also in the attempt log, tier "test"' })
+  @ApiProperty({
+    example: '6650a1b2c3d4e5f6a7b8c9d0',
+    description: 'the example event\'s id (X-Rift-Event-Id, webhook-id); also in the attempt log, tier "test"',
+  })
   event_id!: string;
 
   @ApiProperty({ enum: EVENT_TYPES, example: 'click' })

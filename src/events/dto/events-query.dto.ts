@@ -7,33 +7,45 @@ import { LINK_ID } from './event-data.dto.js';
 
 export class StatsQueryDto {
   @ApiPropertyOptional({ example: '2026-03-01T00:00:00Z', description: 'count events at or after this time (RFC 3339)' })
-  @IsOptional() @IsRfc3339()
+  @IsOptional()
+  @IsRfc3339()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z', description: 'count events before this time (RFC 3339)' })
-  @IsOptional() @IsRfc3339()
+  @IsOptional()
+  @IsRfc3339()
   to?: string;
 }
 
 export class EventsQueryDto {
   @ApiPropertyOptional({ example: 'summer-sale' })
-  @IsOptional() @IsString() @Matches(LINK_ID, { message: 'link_id must be 1-128 characters of letters, digits, . _ ~ -' })
+  @IsOptional()
+  @IsString()
+  @Matches(LINK_ID, { message: 'link_id must be 1-128 characters of letters, digits, . _ ~ -' })
   link_id?: string;
 
   @ApiPropertyOptional({ enum: EVENT_TYPES })
-  @IsOptional() @IsIn(EVENT_TYPES, { message: `type must be one of: ${EVENT_TYPES.join(', ')}` })
+  @IsOptional()
+  @IsIn(EVENT_TYPES, { message: `type must be one of: ${EVENT_TYPES.join(', ')}` })
   type?: string;
 
   @ApiPropertyOptional({ example: '2026-03-24T00:00:00Z', description: 'only events whose timestamp is at or after this' })
-  @IsOptional() @IsRfc3339()
+  @IsOptional()
+  @IsRfc3339()
   since?: string;
 
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be at least 1' }) @Max(1000, { message: 'limit must be at most 1000' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(1000, { message: 'limit must be at most 1000' })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'next_cursor of the previous page; keep the same filters' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   cursor?: string;
 }
 
@@ -46,7 +58,10 @@ export class LinkStatsDto {
   @ApiProperty({ example: 12 }) conversions!: number;
   @ApiProperty({ example: { deposit: { count: 9, amount_cents: { usd: 90000 } }, signup: { count: 3, amount_cents: {} } } })
   conversions_by_type!: Record<string, { count: number; amount_cents: Record<string, number | string> }>;
-  @ApiProperty({ example: { usd: 90000 }, description: 'amount_cents summed per currency; a sum past 2^53 - 1 is given as a string of decimal digits so that no digit is lost' })
+  @ApiProperty({
+    example: { usd: 90000 },
+    description: 'amount_cents summed per currency; a sum past 2^53 - 1 is given as a string of decimal digits so that no digit is lost',
+  })
   revenue!: Record<string, number | string>;
   @ApiProperty({ example: '2026-03-24T15:00:00.000Z', nullable: true, type: String }) first_event_at!: string | null;
   @ApiProperty({ example: '2026-03-30T09:12:44.120Z', nullable: true, type: String }) last_event_at!: string | null;
@@ -55,7 +70,10 @@ export class LinkStatsDto {
 export class StoredEventDto {
   @ApiProperty({ example: '66a1b2c3d4e5f6a7b8c9d0e1' }) event_id!: string;
   @ApiProperty({ enum: EVENT_TYPES }) event!: string;
-  @ApiProperty({ description: 'the webhook payload\'s data object', example: { tenant_id: '6650a1b2c3d4e5f6a7b8c9d0', link_id: 'summer-sale', platform: 'ios', timestamp: '2026-03-24T15:00:00Z' } })
+  @ApiProperty({
+    description: "the webhook payload's data object",
+    example: { tenant_id: '6650a1b2c3d4e5f6a7b8c9d0', link_id: 'summer-sale', platform: 'ios', timestamp: '2026-03-24T15:00:00Z' },
+  })
   data!: Record<string, unknown>;
 }
 

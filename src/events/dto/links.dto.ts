@@ -13,7 +13,11 @@ export const MAX_POINTS = 1000;
 
 export class LinksQueryDto {
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_LINKS })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1, { message: 'limit must be at least 1' }) @Max(MAX_LINKS, { message: `limit must be at most ${MAX_LINKS}` })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(MAX_LINKS, { message: `limit must be at most ${MAX_LINKS}` })
   limit?: number;
 }
 
@@ -32,15 +36,21 @@ export class LinksDto {
 
 export class SeriesQueryDto {
   @ApiPropertyOptional({ enum: INTERVALS, default: 'day' })
-  @IsOptional() @IsIn(INTERVALS, { message: `interval must be one of: ${INTERVALS.join(', ')}` })
+  @IsOptional()
+  @IsIn(INTERVALS, { message: `interval must be one of: ${INTERVALS.join(', ')}` })
   interval?: Interval;
 
-  @ApiPropertyOptional({ example: '2026-03-01T00:00:00Z', description: 'first bucket: the interval containing this time (RFC 3339); default: 30 days (interval day) or 48 hours (interval hour) before `to`' })
-  @IsOptional() @IsRfc3339()
+  @ApiPropertyOptional({
+    example: '2026-03-01T00:00:00Z',
+    description: 'first bucket: the interval containing this time (RFC 3339); default: 30 days (interval day) or 48 hours (interval hour) before `to`',
+  })
+  @IsOptional()
+  @IsRfc3339()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z', description: 'end (exclusive), rounded up to a whole interval (RFC 3339); default: now' })
-  @IsOptional() @IsRfc3339()
+  @IsOptional()
+  @IsRfc3339()
   to?: string;
 }
 

@@ -72,7 +72,12 @@ export class WebhookDto {
   @ApiProperty({ enum: ['active', 'disabled'], example: 'active', description: 'a disabled webhook gets no deliveries; PATCH {"enabled": true} re-enables it' })
   status!: 'active' | 'disabled';
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: '`gone` (the endpoint answered 410), `failing` (nothing but failures for WEBHOOK_DISABLE_AFTER_HOURS) or `manual`' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: '`gone` (the endpoint answered 410), `failing` (nothing but failures for WEBHOOK_DISABLE_AFTER_HOURS) or `manual`',
+  })
   disabled_reason!: string | null;
 
   @ApiProperty({ example: null, nullable: true, type: String, format: 'date-time' })
@@ -81,7 +86,13 @@ export class WebhookDto {
   @ApiProperty({ type: WebhookHealthDto })
   health!: WebhookHealthDto;
 
-  @ApiProperty({ example: null, nullable: true, type: String, format: 'date-time', description: 'while a secret rotation overlaps: when the new secret takes over X-Rift-Signature' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'while a secret rotation overlaps: when the new secret takes over X-Rift-Signature',
+  })
   rotation_ends_at!: string | null;
 }
 
@@ -96,13 +107,21 @@ export class CreatedWebhookDto {
   @ApiProperty({ example: ['click', 'attribution', 'conversion'], enum: EVENT_TYPES, isArray: true })
   events!: EventType[];
 
-  @ApiProperty({ example: 'a1b2c3d4...64-char-hex-string', description: 'Only returned here, at creation time. Save it to verify X-Rift-Signature.', pattern: '^[0-9a-f]{64}$' })
+  @ApiProperty({
+    example: 'a1b2c3d4...64-char-hex-string',
+    description: 'Only returned here, at creation time. Save it to verify X-Rift-Signature.',
+    pattern: '^[0-9a-f]{64}$',
+  })
   secret!: string;
 
   @ApiProperty({ example: '2026-03-24T12:00:00Z', format: 'date-time' })
   created_at!: string;
 
-  @ApiProperty({ example: 'whsec_YTFiMmMzZDQ...', description: 'The same secret in Standard Webhooks form (`whsec_` + base64 of its UTF-8 bytes), for `new Webhook(secret).verify(body, headers)` of the `standardwebhooks` or `svix` libraries' })
+  @ApiProperty({
+    example: 'whsec_YTFiMmMzZDQ...',
+    description:
+      'The same secret in Standard Webhooks form (`whsec_` + base64 of its UTF-8 bytes), for `new Webhook(secret).verify(body, headers)` of the `standardwebhooks` or `svix` libraries',
+  })
   standard_webhooks_secret!: string;
 
   @ApiProperty({ enum: ['active', 'disabled'], example: 'active' })
@@ -110,7 +129,13 @@ export class CreatedWebhookDto {
 }
 
 export class RotateSecretDto {
-  @ApiPropertyOptional({ example: 86400, minimum: 0, maximum: 2592000, default: 86400, description: 'seconds during which both secrets sign; 0 switches at once' })
+  @ApiPropertyOptional({
+    example: 86400,
+    minimum: 0,
+    maximum: 2592000,
+    default: 86400,
+    description: 'seconds during which both secrets sign; 0 switches at once',
+  })
   @ValidateIf((o: RotateSecretDto) => o.overlap_seconds !== undefined) // null must not mean "switch at once"
   @IsInt({ message: 'overlap_seconds must be an integer' })
   @Min(0, { message: 'overlap_seconds must be at least 0' })
@@ -122,13 +147,22 @@ export class RotatedSecretDto {
   @ApiProperty({ example: '6650a1b2c3d4e5f6a7b8c9d0' })
   id!: string;
 
-  @ApiProperty({ example: 'a1b2c3d4...64-char-hex-string', description: 'The new secret, returned only here. During the overlap X-Rift-Signature keeps the old one and X-Rift-Signature-Next carries this one.' })
+  @ApiProperty({
+    example: 'a1b2c3d4...64-char-hex-string',
+    description: 'The new secret, returned only here. During the overlap X-Rift-Signature keeps the old one and X-Rift-Signature-Next carries this one.',
+  })
   secret!: string;
 
   @ApiProperty({ example: 'whsec_YTFiMmMzZDQ...', description: 'the new secret in Standard Webhooks form' })
   standard_webhooks_secret!: string;
 
-  @ApiProperty({ example: '2026-03-25T12:00:00Z', nullable: true, type: String, format: 'date-time', description: 'when the new secret takes over X-Rift-Signature (null: it already has)' })
+  @ApiProperty({
+    example: '2026-03-25T12:00:00Z',
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'when the new secret takes over X-Rift-Signature (null: it already has)',
+  })
   rotation_ends_at!: string | null;
 }
 
