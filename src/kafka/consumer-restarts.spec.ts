@@ -42,12 +42,12 @@ describe('ConsumerRestarts', () => {
   });
 
   it('a crash during a restart starts another one after it, rather than being lost', async () => {
-    let restarts!: ConsumerRestarts;
+    const ref: { restarts?: ConsumerRestarts } = {};
     const { t, log } = target(async (n) => {
       // The first restart's run "succeeds" but kafkajs reports a crash meanwhile (its join failed).
-      if (n === 1) restarts.restart();
+      if (n === 1) ref.restarts!.restart();
     });
-    restarts = new ConsumerRestarts(t, quiet);
+    const restarts = (ref.restarts = new ConsumerRestarts(t, quiet));
     restarts.restart();
     const deadline = Date.now() + 5_000;
     while (log.filter((l) => l.startsWith('run')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
