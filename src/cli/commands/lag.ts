@@ -4,7 +4,7 @@ import { ConsumerLag, lagTable } from '../../ops/consumer-lag.js';
 import { out, print } from '../output.js';
 import { invocation, type CommandContext } from '../program.js';
 
-/** How often `--watch` redraws (as before the commander rewrite). */
+/** How often `--watch` redraws. */
 const WATCH_INTERVAL_MS = 2_000;
 
 export function lagCommand(program: Command, ctx: CommandContext): void {
