@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { OBJECT_ID } from '../common/ids.js';
 import { IsRfc3339 } from '../common/rfc3339.js';
 import { EVENT_TYPES } from '../contracts/event-types.js';
 import { FAILURE_CLASS_LIST } from '../contracts/failure.js';
+import { PageCursor, PageLimit } from '../common/paging.js';
 
 export const OUTCOMES = ['succeeded', 'failed'] as const;
 
@@ -35,18 +35,10 @@ export class DeliveriesQueryDto {
   @IsRfc3339()
   until?: string;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(200, { message: 'limit must be at most 200' })
+  @PageLimit(50, 200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page; keep the same filters' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @PageCursor()
   cursor?: string;
 }
 
@@ -71,18 +63,10 @@ export class DeliveriesPageDto {
 }
 
 export class DeadLettersQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(200, { message: 'limit must be at most 200' })
+  @PageLimit(50, 200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @PageCursor('next_cursor of the previous page')
   cursor?: string;
 }
 

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { IsRfc3339 } from '../../common/rfc3339.js';
 import { EVENT_TYPES } from '../../contracts/event-types.js';
 import { LINK_ID } from './event-data.dto.js';
+import { PageCursor, PageLimit } from '../../common/paging.js';
 
 export class StatsQueryDto {
   @ApiPropertyOptional({ example: '2026-03-01T00:00:00Z', description: 'count events at or after this time (RFC 3339)' })
@@ -34,18 +34,10 @@ export class EventsQueryDto {
   @IsRfc3339()
   since?: string;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(1000, { message: 'limit must be at most 1000' })
+  @PageLimit(100, 1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page; keep the same filters' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @PageCursor()
   cursor?: string;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { IsRfc3339 } from '../../common/rfc3339.js';
+import { PageLimit } from '../../common/paging.js';
 
 export const INTERVALS = ['hour', 'day'] as const;
 export type Interval = (typeof INTERVALS)[number];
@@ -12,12 +12,7 @@ export const MAX_LINKS = 500;
 export const MAX_POINTS = 1000;
 
 export class LinksQueryDto {
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_LINKS })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(MAX_LINKS, { message: `limit must be at most ${MAX_LINKS}` })
+  @PageLimit(100, MAX_LINKS)
   limit?: number;
 }
 
