@@ -62,122 +62,10 @@ pid_of() {
 
 cluster_size() { cat "$cdir/size" 2>/dev/null || echo 0; }
 
-fetch_libs() {
-  if [[ -f "$libs/.complete" ]]; then return; fi
-  say "resolving org.apache.kafka:kafka_2.13:$version and its runtime dependencies through Maven"
-  mkdir -p "$libs"
-  mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$libs" >"$home/maven.log" 2>&1 \
-    || { say "maven failed, see $home/maven.log"; tail -20 "$home/maven.log" >&2; exit 1; }
-  touch "$libs/.complete"
-}
-
-write_log4j() {
-  cat >"$log4j" <<'CONF'
-Configuration:
-  Appenders:
-    RollingFile:
-      name: File
-      fileName: "${sys:kafka.logs.dir}/server.log"
-      filePattern: "${sys:kafka.logs.dir}/server.log.%i"
-      PatternLayout:
-        pattern: "[%d] %p %m (%c)%n"
-      SizeBasedTriggeringPolicy:
-        size: 50MB
-      DefaultRolloverStrategy:
-        max: 3
-  Loggers:
-    Root:
-      level: INFO
-      AppenderRef:
-        - ref: File
-    Logger:
-      - name: kafka.request.logger
-        level: WARN
-      - name: org.apache.kafka.controller
-        level: INFO
-CONF
-}
-
-# write_config <id|single> <voters> <replication> <min.insync>
-write_config() {
-  node "$1"
-  mkdir -p "$data" "$logdir"
-  local id=1; [[ "$1" != single ]] && id="$1"
-  local isr="$4"
-  cat >"$conf" <<CONF
-process.roles=broker,controller
-node.id=$id
-controller.quorum.voters=$2
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$data
-num.partitions=6
-default.replication.factor=$3
-min.insync.replicas=$isr
-offsets.topic.replication.factor=$3
-offsets.topic.num.partitions=12
-transaction.state.log.replication.factor=$3
-transaction.state.log.min.isr=$isr
-share.coordinator.state.topic.replication.factor=$3
-share.coordinator.state.topic.min.isr=$isr
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-delete.topic.enable=true
-unclean.leader.election.enable=false
-log.retention.hours=24
-# Two cores for three JVMs, PostgreSQL, the service and the tests: fewer threads than the defaults.
-num.network.threads=2
-num.io.threads=4
-background.threads=4
-CONF
-}
-
-# format <id|single> <cluster id>
-format() {
-  node "$1"
-  [[ -f "$data/meta.properties" ]] && return 0
-  say "formatting storage in $data"
-  "$(java_bin)" -cp "$libs/*" -Dlog4j2.configurationFile="$log4j" -Dkafka.logs.dir="$logdir" \
-    kafka.tools.StorageTool format -t "$2" -c "$conf" >"$logdir/format.log" 2>&1 \
-    || { say "format failed:"; cat "$logdir/format.log" >&2; exit 1; }
-}
-
-random_uuid() { "$(java_bin)" -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null; }
-
-# launch <id|single> <heap>: starts the JVM in the background (returns at once).
-launch() {
-  node "$1"
-  say "starting node $1 (broker 127.0.0.1:$port, controller $cport), logs in $logdir"
-  # GC threads capped: three JVMs each sizing their pools for the machine would fight over 2 cores.
-  nohup "$(java_bin)" -Xms"$2" -Xmx"$2" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:ParallelGCThreads=2 -XX:ConcGCThreads=1 \
-    -Djava.awt.headless=true -Dlog4j2.configurationFile="$log4j" -Dkafka.logs.dir="$logdir" \
-    -cp "$libs/*" kafka.Kafka "$conf" >"$logdir/stdout.log" 2>&1 &
-  echo $! >"$pidfile"
-}
-
-# wait_port <id|single>: until the broker port answers, or the JVM dies (its log is shown).
-wait_port() {
-  node "$1"
-  local deadline=$((SECONDS + ${KAFKA_START_TIMEOUT:-120}))
-  until port_open "$port"; do
-    if ! pid_of "$1" >/dev/null; then
-      node "$1"; say "node $1 exited; last lines of its log:"; tail -30 "$logdir/stdout.log" "$logdir/server.log" >&2 2>/dev/null || true; exit 1
-    fi
-    (( SECONDS < deadline )) || { say "timed out waiting for port $port"; exit 1; }
-    sleep 0.5
-  done
-}
-
-# probe <brokers> <replication> <expected broker count>: a topic of that replication takes an
-# acks=all produce and a consumer group reads it back (scripts/kafka-probe.mjs).
-probe() {
-  KAFKA_BROKERS="$1" KAFKA_PROBE_REPLICATION="$2" KAFKA_PROBE_BROKERS="$3" node_js "$here/kafka-probe.mjs" \
-    || { say "the cluster did not become usable"; exit 1; }
-}
-node_js() { command node "$@"; }
+# The jars, configuration files and storage (kafka-setup.sh); starting, waiting for and stopping a
+# node's JVM (kafka-process.sh).
+source "$here/lib/kafka-setup.sh"
+source "$here/lib/kafka-process.sh"
 
 cluster_brokers() {
   local n; n="$(cluster_size)"; local out=""
@@ -237,19 +125,6 @@ start_node() {
   fi
   probe "$(cluster_brokers)" "$n" "$n"
   say "node $id is back in the cluster"
-}
-
-# halt <id|single> <signal>
-halt() {
-  local pid
-  if ! pid="$(pid_of "$1")"; then say "node $1 not running"; return 0; fi
-  say "node $1: $2 to pid $pid"
-  kill -"$2" "$pid"
-  # A controlled shutdown moves leadership away first; 60 s covers it on a busy 2-core machine.
-  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then say "node $1 still alive after 60 s, killing"; kill -9 "$pid"; fi
-  node "$1"; rm -f "$pidfile"
-  say "node $1 stopped"
 }
 
 stop_all() {

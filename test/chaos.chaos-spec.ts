@@ -1,14 +1,18 @@
 import fc from 'fast-check';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { createEventPublisher, InvalidEventError } from '../src/events/event-publisher.js';
+import { createEventPublisher } from '../src/events/event-publisher.js';
 import { EVENT_TYPES } from '../src/contracts/event-types.js';
+import { failuresFor, kafkaBroker, pgCluster } from './support/chaos-faults.js';
+import { ChaosLedger, type Acked } from './support/chaos-ledger.js';
+import { EventStream, type ChaosTenant } from './support/chaos-stream.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { createTenant, produceRaw, readTopic, registerWebhook } from './support/fixtures.js';
 import { Receiver } from './support/receiver.js';
+import { restFuzzArbitraries } from './support/rest-fuzz.js';
 import { baseEnv, KAFKA_BROKERS, ROOT, ServiceProcess, uniquePrefix } from './support/service.js';
+import { insertUndecryptableWebhook } from './support/undecryptable-webhook.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
 /**
@@ -23,24 +27,8 @@ import { sleep, waitFor } from './support/wait-for.js';
  */
 const TOTAL = 20_000;
 
-/** Failed attempts the receiver answers before a 200, by event id: 4% never succeed (DLQ), 12% need the tiers. */
-function failuresFor(eventId: string): number {
-  const h = parseInt(eventId.slice(-6), 16) % 25;
-  return h === 0 ? Infinity : h <= 3 ? h : 0;
-}
 const TENANTS = 20;
 const report: Record<string, unknown> = {};
-
-function pgCluster(action: 'stop' | 'start'): void {
-  const version = spawnSync('bash', ['-c', 'ls /etc/postgresql | sort -V | tail -1'], { encoding: 'utf8' }).stdout.trim();
-  const r = spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`pg_ctlcluster ${action}: ${r.stderr}`);
-}
-
-function kafka(action: 'stop' | 'start'): void {
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'kafka.sh'), action], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kafka.sh ${action}: ${r.stderr}`);
-}
 
 describe('chaos: nothing is lost under faults; fuzzed input never breaks the service', () => {
   const prefix = uniquePrefix('chaos');
@@ -48,7 +36,7 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
   let receiver: Receiver;
   let apiSvc: ServiceProcess;
   let env: NodeJS.ProcessEnv;
-  const tenants: { tenant_id: string; api_key: string; webhook: string }[] = [];
+  const tenants: ChaosTenant[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -85,79 +73,13 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
   it(`loses nothing while ${TOTAL.toLocaleString('en')} events stream through six faults`, async () => {
     const publisher = await createEventPublisher({ brokers: KAFKA_BROKERS.split(','), topicPrefix: prefix, logLevel: 0 });
     const dispatcher = () => new ServiceProcess({ ...env, RIFT_ROLE: 'dispatcher' });
-    let sent = 0;
-    /** Publishes n events at about `perSec`, each retried until Kafka acknowledges it; returns their paths and ids. */
-    const stream = async (n: number, perSec = 500) => {
-      const acked: { path: string; id: string }[] = [];
-      const started = Date.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          while (next < n) {
-            const i = next++;
-            const due = started + (i / perSec) * 1000;
-            if (due > Date.now()) await sleep(due - Date.now());
-            const t = tenants[(sent + i) % TENANTS]!;
-            const type = EVENT_TYPES[i % 3]!;
-            const data =
-              type === 'conversion'
-                ? { conversion_type: 'deposit', amount_cents: 100, currency: 'usd' }
-                : type === 'attribution'
-                  ? { install_id: `d-${i}` }
-                  : {};
-            for (;;) {
-              try {
-                const { event_id } = await publisher.publish(type, {
-                  tenant_id: t.tenant_id,
-                  link_id: `c${i % 11}`,
-                  timestamp: new Date().toISOString(),
-                  ...data,
-                });
-                acked.push({ path: `/chaos/${t.tenant_id}`, id: event_id });
-                break;
-              } catch (err) {
-                if (err instanceof InvalidEventError) throw err; // a bug in this test, not a fault to ride out
-                await sleep(250);
-              }
-            }
-          }
-        }),
-      );
-      sent += n;
-      return acked;
-    };
-    const succeeded = (r: (typeof receiver.requests)[number]) => Number(r.headers['x-rift-attempt']) > failuresFor(String(r.headers['x-rift-event-id']));
-    let dead = new Set<string>();
-    const refreshDead = async () => {
-      dead = new Set((await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 300 })).map((m) => String(m.headers?.['rift-event-id'])));
-    };
-    /**
-     * Lost = acknowledged events neither answered 2xx at their webhook nor (when the receiver refuses
-     * them every time) in the DLQ, or missing from the event store, after waiting for them.
-     */
-    const check = async (phase: string, acked: { path: string; id: string }[]) => {
-      let lastDeadRead = 0;
-      const missing = () => {
-        const seen = new Set(receiver.requests.filter(succeeded).map((r) => `${r.path} ${r.headers['x-rift-event-id']}`));
-        if (Date.now() - lastDeadRead > 5_000) void refreshDead().then(() => (lastDeadRead = Date.now()));
-        return acked.filter((a) => !seen.has(`${a.path} ${a.id}`) && !(failuresFor(a.id) === Infinity && dead.has(a.id)));
-      };
-      await waitFor(() => missing().length === 0, { timeoutMs: 180_000, intervalMs: 500, what: `every event of ${phase} delivered` }).catch((err) => {
-        throw new Error(`${(err as Error).message}; lost ${missing().length} of ${acked.length}`);
-      });
-      const c = new pg.Client({ connectionString: db.url });
-      await c.connect();
-      const stored = await waitFor(
-        async () => {
-          const n = Number((await c.query('SELECT count(*) FROM events WHERE id = ANY($1)', [acked.map((a) => a.id)])).rows[0].count);
-          return n === acked.length ? n : undefined;
-        },
-        { timeoutMs: 60_000, intervalMs: 500, what: `every event of ${phase} stored` },
-      ).finally(() => c.end());
-      const ids = new Set(acked.map((a) => a.id));
-      const delivered = receiver.requests.filter((r) => ids.has(String(r.headers['x-rift-event-id'])) && succeeded(r)).length;
-      const deadLettered = acked.filter((a) => failuresFor(a.id) === Infinity).length;
-      report[phase] = { events: acked.length, lost: 0, stored, dead_lettered: deadLettered, duplicates: delivered - (acked.length - deadLettered) };
+    const events = new EventStream(publisher, tenants);
+    const stream = (n: number) => events.stream(n);
+    const ledger = new ChaosLedger(receiver, `${prefix}.webhooks.dlq`, db.url);
+    const check = async (phase: string, acked: Acked[]) => {
+      await ledger.waitDelivered(phase, acked);
+      const stored = await ledger.waitStored(phase, acked);
+      report[phase] = ledger.summary(acked, stored);
       expect(stored).toBe(acked.length);
     };
     const per = Math.floor(TOTAL / 6);
@@ -177,9 +99,9 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
     {
       const s = stream(per);
       await sleep(4_000);
-      kafka('stop');
+      kafkaBroker('stop');
       await sleep(65_000);
-      kafka('start');
+      kafkaBroker('start');
       await check('broker-down-65s', await s);
       expect(d.exitCode).toBeUndefined();
       await waitFor(async () => (await fetch(`${d.url}/health/ready`)).status === 200, { what: 'the dispatcher ready again', timeoutMs: 60_000 });
@@ -212,12 +134,7 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
     {
       const broken = createTenant(env, 'undecryptable');
       const brokenWebhook = `${broken.tenant_id.slice(0, 12)}${'0'.repeat(12)}`;
-      await db.query(`INSERT INTO webhooks (id, tenant_id, url, events, secret_ciphertext) VALUES ($1, $2, $3, ARRAY['click'], $4)`, [
-        brokenWebhook,
-        broken.tenant_id,
-        receiver.url('/undecryptable'),
-        Buffer.alloc(60, 7).toString('base64'),
-      ]);
+      await insertUndecryptableWebhook(db, { id: brokenWebhook, tenantId: broken.tenant_id, url: receiver.url('/undecryptable'), fill: 7 });
       const brokenIds: string[] = [];
       const s = stream(1_000);
       for (let i = 0; i < 2_000; i += 100) {
@@ -231,11 +148,7 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
       await check('undecryptable-tenant', await s);
       const deadIds = await waitFor(
         async () => {
-          const ids = new Set(
-            (await readTopic(`${prefix}.webhooks.dlq`, { settleMs: 500 }))
-              .filter((m) => m.headers?.['rift-last-error']?.toString() === 'secret_undecryptable')
-              .map((m) => String(m.headers?.['rift-event-id'])),
-          );
+          const ids = await ledger.deadLettered('secret_undecryptable');
           return brokenIds.every((id) => ids.has(id)) ? ids : undefined;
         },
         { what: 'the 2,000 undecryptable deliveries dead-lettered', timeoutMs: 120_000, intervalMs: 2_000 },
@@ -249,7 +162,7 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
     }
     await d.stop();
     await publisher.close();
-    expect(sent).toBe(TOTAL + 1_000);
+    expect(events.sent).toBe(TOTAL + 1_000);
   }, 1_200_000);
 
   it("fuzzes the REST API (2,000 generated requests): never a 5xx, never a change to another tenant's data", async () => {
@@ -262,47 +175,11 @@ describe('chaos: nothing is lost under faults; fuzzed input never breaks the ser
           .rows,
       );
     const before = await snapshot();
-    const segment = fc.oneof(
-      fc.constantFrom(me.webhook, other.webhook, '000000000000000000000000', 'summer-sale', '..', '%00', '%2e%2e', 'a'.repeat(300)),
-      fc.string({ maxLength: 30 }).map(encodeURIComponent),
-    );
-    const pathArb = fc.oneof(
-      fc.constant('/v1/webhooks'),
-      segment.map((s) => `/v1/webhooks/${s}`),
-      segment.map((s) => `/v1/webhooks/${s}/rotate-secret`),
-      fc
-        .tuple(segment, fc.string({ maxLength: 20 }))
-        .map(([s, q]) => `/v1/webhooks/${s}/deliveries?outcome=${encodeURIComponent(q)}&limit=${encodeURIComponent(q)}`),
-      fc.tuple(segment, segment).map(([s, e]) => `/v1/webhooks/${s}/deliveries/${e}/retry`),
-      fc.tuple(segment, fc.string({ maxLength: 30 })).map(([s, q]) => `/v1/links/${s}/stats?from=${encodeURIComponent(q)}&to=${encodeURIComponent(q)}`),
-      fc
-        .tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }))
-        .map(([k, v]) => `/v1/events?${encodeURIComponent(k)}=${encodeURIComponent(v)}&cursor=${encodeURIComponent(v)}`),
-      fc.string({ maxLength: 40 }).map((s) => `/${encodeURIComponent(s)}`),
-    );
-    const bodyArb = fc.oneof(
-      fc.constant(undefined),
-      fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc
-        .record(
-          { url: fc.oneof(fc.webUrl(), fc.string()), events: fc.array(fc.oneof(fc.constantFrom(...EVENT_TYPES), fc.string()), { maxLength: 4 }) },
-          { requiredKeys: [] },
-        )
-        .map((v) => JSON.stringify(v)),
-      fc.string({ maxLength: 200 }),
-    );
-    // Mostly the fuzzing tenant's own valid key, so requests get past the guard into validation.
-    const authArb = fc.oneof(
-      { arbitrary: fc.constant(`Bearer ${me.api_key}`), weight: 6 },
-      fc.constant(undefined),
-      fc.string({ maxLength: 60 }),
-      fc.constant(`Bearer ${me.api_key}x`),
-    );
-    const ctypeArb = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', undefined);
+    const { methodArb, pathArb, bodyArb, authArb, ctypeArb } = restFuzzArbitraries(me, other);
     let requests = 0;
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT'), pathArb, bodyArb, authArb, ctypeArb, async (method, p, body, auth, ctype) => {
+      fc.asyncProperty(methodArb, pathArb, bodyArb, authArb, ctypeArb, async (method, p, body, auth, ctype) => {
         const headers: Record<string, string> = {};
         if (auth !== undefined) headers.authorization = auth.replace(/[^\t\x20-\x7e]/g, '');
         if (ctype && body !== undefined) headers['content-type'] = ctype;

@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { api, createTenant, registerWebhook } from './support/fixtures.js';
 import { baseEnv, rift, ServiceProcess, uniquePrefix } from './support/service.js';
+import { INVALID_CREATE_BODIES, PRIVATE_TARGETS } from './support/webhook-requests.js';
 
 /** The REST API through real HTTP, against a real PostgreSQL. */
 describe('webhook management API', () => {
@@ -81,22 +82,7 @@ describe('webhook management API', () => {
     beforeAll(() => {
       key = createTenant(env).api_key;
     });
-    const cases: [string, unknown, string][] = [
-      ['http URL', { url: 'http://example.com/hook', events: ['click'] }, 'url'],
-      ['relative URL', { url: '/hook', events: ['click'] }, 'url'],
-      ['URL with credentials', { url: 'https://user:pass@example.com/hook', events: ['click'] }, 'url'],
-      ['oversized URL', { url: `https://example.com/${'a'.repeat(2100)}`, events: ['click'] }, 'url'],
-      ['URL not a string', { url: 42, events: ['click'] }, 'url'],
-      ['missing url', { events: ['click'] }, 'url'],
-      ['unknown event', { url: 'https://example.com/h', events: ['click', 'purchase'] }, 'events'],
-      ['duplicate events', { url: 'https://example.com/h', events: ['click', 'click'] }, 'events'],
-      ['empty events', { url: 'https://example.com/h', events: [] }, 'events'],
-      ['events not an array', { url: 'https://example.com/h', events: 'click' }, 'events'],
-      ['missing events', { url: 'https://example.com/h' }, 'events'],
-      ['unknown field', { url: 'https://example.com/h', events: ['click'], secret: 'mine' }, 'secret'],
-      ['body not an object', [1, 2], ''],
-    ];
-    it.each(cases)('%s', async (_name, body, field) => {
+    it.each(INVALID_CREATE_BODIES)('%s', async (_name, body, field) => {
       const r = await api(svc, key, 'POST', '/v1/webhooks', body);
       expect(r.status).toBe(400);
       expect(r.body.status).toBe(400);
@@ -114,16 +100,7 @@ describe('webhook management API', () => {
     it('refuses private, loopback, link-local and metadata targets', async () => {
       const strict = await new ServiceProcess({ ...env, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false', RIFT_ROLE: 'api' }).start();
       try {
-        for (const url of [
-          'https://127.0.0.1/h',
-          'https://10.1.2.3/h',
-          'https://192.168.0.1/h',
-          'https://169.254.169.254/latest',
-          'https://[::1]/h',
-          'https://[fd00:ec2::254]/h',
-          'https://localhost/h',
-          'https://[::ffff:127.0.0.1]/h',
-        ]) {
+        for (const url of PRIVATE_TARGETS) {
           const r = await api(strict, key, 'POST', '/v1/webhooks', { url, events: ['click'] });
           expect([url, r.status]).toEqual([url, 400]);
           expect(JSON.stringify(r.body.message)).toContain('url');

@@ -1,5 +1,7 @@
 import ipaddr from 'ipaddr.js';
-import { ConfigError, type EnvironmentVariables, validateEnvironment } from './env.schema.js';
+import { ConfigError } from './config-error.js';
+import type { EnvironmentVariables } from './env.schema.js';
+import { validateEnvironment } from './env-validation.js';
 
 export type Role = 'api' | 'dispatcher' | 'all';
 

@@ -1,19 +1,9 @@
-import { Transform, plainToInstance } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, validateSync, ValidationError } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { RETENTION, RETENTION_MESSAGE, toBool, toInt } from './env-transforms.js';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === ''
-    ? undefined
-    : value === true || value === 'true' || value === '1'
-      ? true
-      : value === 'false' || value === '0'
-        ? false
-        : value;
-
-/** Whole days, 1 to 36500, or "unlimited". */
-const RETENTION = /^(unlimited|[1-9]\d{0,3}|[1-2]\d{4}|3[0-5]\d{3}|36[0-4]\d{2}|36500)$/;
-const RETENTION_MESSAGE = (name: string) => `${name} must be whole days (1-36500) or unlimited`;
+// Where the entry points (main.ts, cli/main.ts, scripts/start.mjs) have always imported it from.
+export { ConfigError } from './config-error.js';
 
 /**
  * Every environment variable the service reads, with its default. Validated once at boot
@@ -246,30 +236,4 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 15_000;
-}
-
-export class ConfigError extends Error {}
-
-/** Type checks say the most about a bad value ("must be an integer" before "must not be greater"). */
-const FIRST = ['isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn', 'matches'];
-
-/** One line per bad variable: its most telling problem. */
-function describe(errors: ValidationError[]): string[] {
-  return errors.map((e) => {
-    const constraints = e.constraints ?? {};
-    const key = FIRST.find((k) => k in constraints) ?? Object.keys(constraints)[0]!;
-    const m = constraints[key] ?? 'is invalid';
-    return m.startsWith(e.property) ? `  - ${m}` : `  - ${e.property}: ${m}`;
-  });
-}
-
-export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
-  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
-  const errors = validateSync(vars, { whitelist: true, forbidUnknownValues: true });
-  const problems = describe(errors);
-  if (problems.length > 0) {
-    throw new ConfigError(`Invalid configuration (${problems.length} problem(s)):\n${problems.join('\n')}`);
-  }
-  return vars;
 }

@@ -12,10 +12,9 @@
 //     a webhook is registered, one event published through the CLI is delivered and its signature
 //     verifies; then SIGTERM, as `docker compose stop` sends it, drains and stops the service.
 // What it cannot show: the base image itself, Docker's networking and port publishing.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import kafkajs from 'kafkajs';
@@ -25,9 +24,9 @@ import { Receiver } from '../support/receiver.js';
 import { testPki } from '../support/tls.js';
 import { waitFor } from '../support/wait-for.js';
 import { composeConfig, repoRoot, serviceEnvironment } from './compose.js';
+import { Container, portFree } from './container.js';
 import { buildStage, parseDockerfile, type ImageConfig } from './dockerfile.js';
 
-const IMAGE_UID = 1000; // the `node` user of the official node images
 // Outside the repository: jest would otherwise find a second package.json in it.
 const work = path.join(tmpdir(), 'rift-docker-rehearsal');
 const nodeDir = path.dirname(process.execPath);
@@ -55,70 +54,6 @@ function buildImage(): { appDir: string; image: ImageConfig } {
     say(`stage ${stage.name} (FROM ${stage.from}) built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   return { appDir: stageDirs[stages.at(-1)!.name], image: image! };
-}
-
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer()
-      .once('error', () => resolve(false))
-      .listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
-  });
-}
-
-class Container {
-  private proc?: ChildProcess;
-  exit?: { code: number | null; signal: NodeJS.Signals | null; at: number };
-  pid1 = 0;
-
-  constructor(
-    private readonly appDir: string,
-    private readonly env: Record<string, string>,
-    private readonly hostsFile: string,
-  ) {}
-
-  private user(cmd: string[]): string[] {
-    const pairs = Object.entries(this.env).map(([k, v]) => `${k}=${v}`);
-    return ['setpriv', `--reuid=${IMAGE_UID}`, `--regid=${IMAGE_UID}`, '--clear-groups', 'env', '-i', ...pairs, ...cmd];
-  }
-
-  async start(cmd: string[], logFile: string): Promise<void> {
-    const inner = 'mount --bind "$0" /etc/hosts && cd "$1" && shift && exec "$@"';
-    const args = ['--mount', '--pid', '--fork', '--kill-child', '--', 'sh', '-c', inner, this.hostsFile, this.appDir, ...this.user(cmd)];
-    const log = createWriteStream(logFile);
-    this.proc = spawn('unshare', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc.stdout!.pipe(log);
-    this.proc.stderr!.pipe(log);
-    this.proc.once('exit', (code, signal) => (this.exit = { code, signal, at: Date.now() }));
-    const unsharePid = this.proc.pid!;
-    this.pid1 = await waitFor(
-      () => {
-        const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim();
-        return children ? Number(children.split(' ')[0]) : undefined;
-      },
-      { what: 'the container process' },
-    );
-  }
-
-  /** `docker compose exec rift <cmd>`: same namespaces, user, folder and environment. */
-  exec(cmd: string[]): { status: number | null; stdout: string; stderr: string } {
-    const args = ['--target', String(this.pid1), '--mount', '--pid', '--', 'sh', '-c', 'cd "$0" && exec "$@"', this.appDir, ...this.user(cmd)];
-    return spawnSync('nsenter', args, { encoding: 'utf8', timeout: 60_000 });
-  }
-
-  /** NSpid of /proc/<pid>/status: the process's pid in each namespace, outermost first. */
-  namespacePid(): string {
-    return (
-      /NSpid:\s*(.*)/
-        .exec(readFileSync(`/proc/${this.pid1}/status`, 'utf8'))?.[1]
-        .trim()
-        .split(/\s+/)
-        .at(-1) ?? '?'
-    );
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    if (this.pid1 && !this.exit) process.kill(this.pid1, signal);
-  }
 }
 
 async function main(): Promise<void> {
