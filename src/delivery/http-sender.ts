@@ -71,7 +71,7 @@ export class HttpSender implements OnApplicationShutdown {
     // One deadline for the whole attempt: connect, TLS, request, response headers and the capped body.
     const signal = AbortSignal.timeout(this.config.delivery.timeoutMs);
     try {
-      const res = await this.http.post<Readable>(url, body, { headers, signal, timeout: this.config.delivery.timeoutMs });
+      const res = await this.http.post<Readable>(url, body, { headers, signal });
       const kept = await drain(res.data, RESPONSE_CAP_BYTES);
       const ok = res.status >= 200 && res.status < 300;
       const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;

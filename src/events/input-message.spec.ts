@@ -51,3 +51,24 @@ describe('parseInputMessage', () => {
     expect(ids.size).toBe(4);
   });
 });
+
+describe('parseInputMessage shared by the two readers of a message', () => {
+  it('hands the second reader of the same message the first one’s result, once', () => {
+    const body = click();
+    const first = parseInputMessage('click', 'shared', 3, message(body, '41'), 1000);
+    const second = parseInputMessage('click', 'shared', 3, message(body, '41'), 1000);
+    expect(second).toBe(first); // the same object: not validated again
+    const third = parseInputMessage('click', 'shared', 3, message(body, '41'), 1000);
+    expect(third).not.toBe(first); // taken once: a third read validates afresh
+    expect(third).toEqual(first);
+  });
+
+  it('never serves another message’s result: other bytes at the same offset, another offset, another limit', () => {
+    const a = parseInputMessage('click', 'other', 0, message(click({ link_id: 'a' }), '5'), 1000);
+    const b = parseInputMessage('click', 'other', 0, message(click({ link_id: 'b' }), '5'), 1000); // a topic made again reuses offsets
+    expect(a.ok && b.ok && [a.data.link_id, b.data.link_id]).toEqual(['a', 'b']);
+    const body = click();
+    parseInputMessage('click', 'other', 1, message(body, '9'), 1000);
+    expect(parseInputMessage('click', 'other', 1, message(body, '9'), 10).ok).toBe(false); // the limit is part of the answer
+  });
+});
