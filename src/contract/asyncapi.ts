@@ -127,34 +127,40 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
       bindings,
     };
   }
-  channels.deadLetters = {
-    address: topics.dlq,
-    title: 'dead letters',
-    description: `Deliveries whose ${config.delivery.retrySchedule.length} attempts all failed. Read by \`rift dlq list\` / \`rift dlq replay\`; never consumed by a group.`,
-    messages: { deadLetter: ref('#/components/messages/deadLetter') },
-    bindings,
-  };
-  channels.invalidEvents = {
-    address: topics.invalid,
-    title: 'invalid events',
-    description: 'Input messages that were refused (see the input channels), kept for inspection; nothing consumes them.',
-    messages: { invalidEvent: ref('#/components/messages/invalidEvent') },
-    bindings,
-  };
-  channels.attempts = {
-    address: topics.attempts,
-    title: 'delivery attempts',
-    description: "One record per attempt, produced with the attempt's hand-off; <prefix>-attempt-log writes them to PostgreSQL.",
-    messages: { attemptRecord: ref('#/components/messages/attemptRecord') },
-    bindings,
-  };
-  channels.operational = {
-    address: topics.operational,
-    title: 'operational events',
-    description: 'webhook.disabled, webhook.enabled and delivery.dead_lettered, for alerting; nothing in the pipeline consumes them.',
-    messages: { operationalEvent: ref('#/components/messages/operationalEvent') },
-    bindings,
-  };
+  // The topics only the pipeline writes: [channel, topic, title, description, message].
+  const written: [string, string, string, string, string][] = [
+    [
+      'deadLetters',
+      topics.dlq,
+      'dead letters',
+      `Deliveries whose ${config.delivery.retrySchedule.length} attempts all failed. Read by \`rift dlq list\` / \`rift dlq replay\`; never consumed by a group.`,
+      'deadLetter',
+    ],
+    [
+      'invalidEvents',
+      topics.invalid,
+      'invalid events',
+      'Input messages that were refused (see the input channels), kept for inspection; nothing consumes them.',
+      'invalidEvent',
+    ],
+    [
+      'attempts',
+      topics.attempts,
+      'delivery attempts',
+      "One record per attempt, produced with the attempt's hand-off; <prefix>-attempt-log writes them to PostgreSQL.",
+      'attemptRecord',
+    ],
+    [
+      'operational',
+      topics.operational,
+      'operational events',
+      'webhook.disabled, webhook.enabled and delivery.dead_lettered, for alerting; nothing in the pipeline consumes them.',
+      'operationalEvent',
+    ],
+  ];
+  for (const [name, address, title, description, message] of written) {
+    channels[name] = { address, title, description, messages: { [message]: ref(`#/components/messages/${message}`) }, bindings };
+  }
   for (const [name, channel] of [
     ['deadLetters', 'deadLetter'],
     ['invalidEvents', 'invalidEvent'],

@@ -1,15 +1,9 @@
 import type { DeliveryJob } from '../contracts/delivery-job.js';
-import type { RetryTier } from '../kafka/topics.js';
+import { retryTiers } from '../kafka/topics.js';
 import { decideAfterAttempt, lowersCapacity, mayPark, parkIn, SATURATED, tierOf, type AttemptResult } from './attempt-decision.js';
 
-const tier = (attempt: number, seconds: number): RetryTier => ({
-  attempt,
-  delayMs: seconds * 1000,
-  label: `${seconds}s`,
-  topic: `p.webhooks.retry.${seconds}s`,
-});
 /** The default schedule 0,1,5,25: tiers make attempts 2, 3 and 4. */
-const TIERS = [tier(2, 1), tier(3, 5), tier(4, 25)];
+const TIERS = retryTiers('p', [0, 1, 5, 25]);
 const NOW = Date.UTC(2026, 2, 24, 12, 0, 0);
 const job = (over: Partial<DeliveryJob> = {}): DeliveryJob => ({
   v: 1,

@@ -29,13 +29,7 @@ export class Topics {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const p = config.kafka.topicPrefix;
     this.input = inputTopics(p);
-    const schedule = config.delivery.retrySchedule;
-    this.tiers = schedule.slice(1).map((seconds, i) => ({
-      attempt: i + 2,
-      delayMs: Math.round(seconds * 1000),
-      label: tierLabel(seconds),
-      topic: `${p}.webhooks.retry.${tierLabel(seconds)}`,
-    }));
+    this.tiers = retryTiers(p, config.delivery.retrySchedule);
     this.dlq = `${p}.webhooks.dlq`;
     this.invalid = `${p}.events.invalid`;
     this.attempts = `${p}.webhooks.attempts`;
@@ -80,4 +74,14 @@ export function inputTopics(prefix: string): Record<EventType, string> {
 /** 1 -> "1s", 25 -> "25s", 0.2 -> "200ms". */
 export function tierLabel(seconds: number): string {
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
+}
+
+/** The retry tiers of a schedule (seconds before each attempt; the first is the first attempt's own). */
+export function retryTiers(prefix: string, schedule: readonly number[]): RetryTier[] {
+  return schedule.slice(1).map((seconds, i) => ({
+    attempt: i + 2,
+    delayMs: Math.round(seconds * 1000),
+    label: tierLabel(seconds),
+    topic: `${prefix}.webhooks.retry.${tierLabel(seconds)}`,
+  }));
 }
