@@ -76,21 +76,17 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
   schemas.DeadLetter = deadLetterSchema;
   schemas.AttemptRecord = attemptRecordSchema;
   schemas.OperationalEvent = operationalEventSchema;
-  messages.deliveryJob = {
-    name: 'deliveryJob',
-    title: 'Delivery job',
+  /** A JSON message of the pipeline, keyed by webhook id, its payload one of the schemas above. */
+  const pipelineMessage = (name: string, title: string, schema: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    title,
     contentType: 'application/json',
-    payload: ref('#/components/schemas/DeliveryJob'),
+    payload: ref(`#/components/schemas/${schema}`),
+    ...extra,
     bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } },
-  };
-  messages.deadLetter = {
-    name: 'deadLetter',
-    title: 'Dead letter',
-    contentType: 'application/json',
-    payload: ref('#/components/schemas/DeadLetter'),
-    headers: dlqHeaders,
-    bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } },
-  };
+  });
+  messages.deliveryJob = pipelineMessage('deliveryJob', 'Delivery job', 'DeliveryJob');
+  messages.deadLetter = pipelineMessage('deadLetter', 'Dead letter', 'DeadLetter', { headers: dlqHeaders });
   messages.invalidEvent = {
     name: 'invalidEvent',
     title: 'Invalid event',
@@ -99,20 +95,8 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
     headers: invalidHeaders,
     bindings: { kafka: { key: { type: 'string', description: 'the original key, unchanged' }, bindingVersion: KAFKA_BINDING } },
   };
-  messages.operationalEvent = {
-    name: 'operationalEvent',
-    title: 'Operational event',
-    contentType: 'application/json',
-    payload: ref('#/components/schemas/OperationalEvent'),
-    bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } },
-  };
-  messages.attemptRecord = {
-    name: 'attemptRecord',
-    title: 'Attempt record',
-    contentType: 'application/json',
-    payload: ref('#/components/schemas/AttemptRecord'),
-    bindings: { kafka: { key: webhookKey, bindingVersion: KAFKA_BINDING } },
-  };
+  messages.operationalEvent = pipelineMessage('operationalEvent', 'Operational event', 'OperationalEvent');
+  messages.attemptRecord = pipelineMessage('attemptRecord', 'Attempt record', 'AttemptRecord');
 
   for (const topic of topics.retryTopics()) {
     const tiers = topics.tiers.filter((t) => t.topic === topic);
