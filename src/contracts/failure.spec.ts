@@ -23,3 +23,13 @@ describe('failure classes', () => {
     expect(isPolicyRefusal('timeout')).toBe(false);
   });
 });
+
+describe('the README', () => {
+  it('lists exactly the failure classes of FAILURE_CLASSES, with their meanings', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('**Failure classes.**')).split('\n\n')[1]!;
+    const listed = Object.fromEntries([...section.matchAll(/^\| `([^`]+)` \| (.+) \|$/gm)].map(([, name, meaning]) => [name, meaning]));
+    expect(listed).toEqual(FAILURE_CLASSES);
+  });
+});
