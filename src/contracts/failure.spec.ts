@@ -6,7 +6,8 @@ describe('failure classes', () => {
     expect(systemFailure('ENOTFOUND')).toBe('enotfound');
     expect(systemFailure('EAI_AGAIN')).toBe('eai_again');
     expect(systemFailure('ECONNRESET')).toBe('econnreset');
-    expect(systemFailure('HPE_INVALID_CONSTANT')).toBe('network_error');
+    expect(systemFailure('HPE_INVALID_CONSTANT')).toBe('invalid_response');
+    expect(systemFailure('EHOSTDOWN')).toBe('ehostdown');
     expect(systemFailure('ERR_SOMETHING_NEW')).toBe('network_error');
   });
   it('documents every class it can produce', () => {

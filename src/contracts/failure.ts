@@ -1,8 +1,9 @@
 /**
  * Every class of failure an attempt can end with: the `error` of an attempt record and of the
  * deliveries API, the `last_error` of a dead letter, and the `reason` of `delivery.dead_lettered`.
- * Tenants read these strings, so their spelling is part of the contract (system error codes are
- * kept lower-cased, as the sender has always written them: `econnrefused`, not `connection_refused`).
+ * Tenants read these strings, so their spelling is part of the contract: the system error codes listed
+ * here keep the lower-cased spelling the sender has always written (`econnrefused`, not
+ * `connection_refused`); a code not listed is `network_error`, a malformed HTTP answer `invalid_response`.
  */
 export const FAILURE_CLASSES = {
   // The endpoint answered.
@@ -17,6 +18,9 @@ export const FAILURE_CLASSES = {
   eai_again: 'the host could not be resolved in time (a DNS timeout or server failure)',
   ehostunreach: 'no route to the host',
   enetunreach: 'no route to the network',
+  ehostdown: 'the host is down',
+  enetdown: 'the network is down',
+  invalid_response: 'the answer was not valid HTTP (a parse error of the status line, headers or body framing)',
   tls: 'the TLS handshake failed (certificate not trusted, expired or for another name; protocol error)',
   network_error: 'any other transport failure',
   // Refused by Rift before sending.
@@ -32,10 +36,21 @@ export const FAILURE_CLASSES = {
 export type FailureClass = Exclude<keyof typeof FAILURE_CLASSES, 'http_<status>'> | `http_${number}`;
 
 /** Transport errors with a class of their own; every other transport code is `network_error`. */
-const SYSTEM_CODES = new Set<FailureClass>(['econnreset', 'epipe', 'econnrefused', 'enotfound', 'eai_again', 'ehostunreach', 'enetunreach']);
+const SYSTEM_CODES = new Set<FailureClass>([
+  'econnreset',
+  'epipe',
+  'econnrefused',
+  'enotfound',
+  'eai_again',
+  'ehostunreach',
+  'enetunreach',
+  'ehostdown',
+  'enetdown',
+]);
 
 /** The class of a system error code (ECONNREFUSED -> econnrefused; unknown codes -> network_error). */
 export function systemFailure(code: string): FailureClass {
+  if (code.startsWith('HPE_')) return 'invalid_response'; // Node's HTTP parser
   const c = code.toLowerCase() as FailureClass;
   return SYSTEM_CODES.has(c) ? c : 'network_error';
 }

@@ -121,3 +121,11 @@ describe('lowersCapacity and tierOf', () => {
     expect([1, 2, 3, 4, 5].map((n) => tierOf(n, TIERS))).toEqual(['first', '1s', '5s', '25s', 'unknown']);
   });
 });
+
+describe('parkIn, the start of the wait', () => {
+  it('counts the saturation wait from the first parked attempt’s start, not from when it was parked', () => {
+    const parked = parkIn(job(), TIERS, 0, NOW, NOW - 1_500)!;
+    expect(parked.job.saturated_since).toBe(NOW - 1_500);
+    expect(parkIn(parked.job, TIERS, 0, NOW + 9_000, NOW + 8_000)!.job.saturated_since).toBe(NOW - 1_500);
+  });
+});

@@ -110,13 +110,20 @@ export function mayPark(f: SaturationFacts): boolean {
 /**
  * Where a parked delivery goes: the first tier whose delay covers the webhook's expected wait
  * (capped at the last tier: tiers are FIFO with one delay each, so a job never sits at a partition's
- * head longer than that tier's own delay), due after that tier's delay. Undefined without tiers.
+ * head longer than that tier's own delay), due after that tier's delay; `saturated_since` keeps when
+ * the first wait began (the first parked attempt's start). Undefined without tiers.
  */
-export function parkIn(job: DeliveryJob, tiers: readonly RetryTier[], expectedWaitMs: number, now: number): { tier: RetryTier; job: DeliveryJob } | undefined {
+export function parkIn(
+  job: DeliveryJob,
+  tiers: readonly RetryTier[],
+  expectedWaitMs: number,
+  now: number,
+  startedAt = now,
+): { tier: RetryTier; job: DeliveryJob } | undefined {
   if (tiers.length === 0) return undefined;
   const tier = tiers.find((t) => t.delayMs >= expectedWaitMs) ?? tiers[tiers.length - 1]!;
   const deferrals = (job.deferrals ?? 0) + 1;
-  return { tier, job: { ...job, deferrals, saturated_since: job.saturated_since ?? now, due_at: now + tier.delayMs } };
+  return { tier, job: { ...job, deferrals, saturated_since: job.saturated_since ?? startedAt, due_at: now + tier.delayMs } };
 }
 
 /** Whether a failed attempt lowers the webhook's concurrency cap: any failure but Rift's own refusals. */

@@ -62,7 +62,7 @@ export class Deliverer {
       // as a failed attempt.
       const unreachable = this.gate.isUnreachable(webhook.id);
       const facts = { job, now: startedAt, unreachable, maxSaturationWaitMs: this.maxSaturationWaitMs, maxUnreachableParks: MAX_UNREACHABLE_PARKS };
-      if (mayPark(facts) && (await this.park(job, webhook))) return;
+      if (mayPark(facts) && (await this.park(job, webhook, startedAt))) return;
       result = SATURATED;
     } else {
       result = await this.send(job, webhook, release);
@@ -116,10 +116,10 @@ export class Deliverer {
   }
 
   /** Parks the job for the same attempt (see parkIn). False when there is no tier (a schedule with a single attempt). */
-  private async park(job: DeliveryJob, webhook: Subscription): Promise<boolean> {
+  private async park(job: DeliveryJob, webhook: Subscription, startedAt: number): Promise<boolean> {
     if (this.topics.tiers.length === 0) return false;
     const now = Date.now();
-    const parked = parkIn(job, this.topics.tiers, this.gate.parkDelay(webhook.id, now, 0, (job.deferrals ?? 0) === 0), now)!;
+    const parked = parkIn(job, this.topics.tiers, this.gate.parkDelay(webhook.id, now, 0, (job.deferrals ?? 0) === 0), now, startedAt)!;
     this.metrics.deliveries.inc({ event_type: job.event_type, outcome: 'deferred' });
     if (parked.job.deferrals === 1)
       this.logger.warn({

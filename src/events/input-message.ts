@@ -16,11 +16,30 @@ export function derivedEventId(topic: string, partition: number, offset: string)
  * event store read every input message (two groups, usually a few hundred offsets apart), and
  * validation (class-transformer and class-validator) was a tenth of the dispatcher's CPU in its
  * profile: the second reader takes the first one's result. An entry is dropped when taken, and the
- * oldest once there are CACHE_ENTRIES; a hit also needs the very same bytes (a topic deleted and
- * made again reuses offsets).
+ * oldest once there are CACHE_ENTRIES or CACHE_BYTES of copied message bytes (a group far behind, or
+ * one that reads these partitions in another replica, only costs that much). A hit needs the very
+ * same bytes (a topic deleted and made again reuses offsets). Results are shared: read-only.
  */
 const CACHE_ENTRIES = 2_048;
+const CACHE_BYTES = 8 * 1024 * 1024;
 const readOnce = new Map<string, { raw: Buffer; parsed: ParsedInput }>();
+let cachedBytes = 0;
+
+function take(key: string): { raw: Buffer; parsed: ParsedInput } | undefined {
+  const hit = readOnce.get(key);
+  if (hit) {
+    readOnce.delete(key);
+    cachedBytes -= hit.raw.length;
+  }
+  return hit;
+}
+
+function keep(key: string, raw: Buffer, parsed: ParsedInput): void {
+  while (readOnce.size > 0 && (readOnce.size >= CACHE_ENTRIES || cachedBytes + raw.length > CACHE_BYTES)) take(readOnce.keys().next().value!);
+  // A copy: kafkajs' value is a slice of the whole fetch response, which a reference would keep alive.
+  readOnce.set(key, { raw: Buffer.from(raw), parsed });
+  cachedBytes += raw.length;
+}
 
 /**
  * Reads one input-topic message: size limit, JSON, the type's schema, and its event id (given, or
@@ -31,14 +50,10 @@ export function parseInputMessage(type: EventType, topic: string, partition: num
   const raw = message.value;
   if (!raw || raw.length === 0 || raw.length > maxBytes) return parseUncached(type, topic, partition, message, maxBytes);
   const key = `${type}:${topic}:${partition}:${message.offset}:${maxBytes}`;
-  const hit = readOnce.get(key);
-  if (hit) {
-    readOnce.delete(key);
-    if (hit.raw.equals(raw)) return hit.parsed;
-  }
+  const hit = take(key);
+  if (hit?.raw.equals(raw)) return hit.parsed;
   const parsed = parseUncached(type, topic, partition, message, maxBytes);
-  if (readOnce.size >= CACHE_ENTRIES) readOnce.delete(readOnce.keys().next().value!);
-  readOnce.set(key, { raw, parsed });
+  keep(key, raw, parsed);
   return parsed;
 }
 

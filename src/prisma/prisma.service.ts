@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { retry, UNTIL_UP } from '../common/backoff.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -10,19 +10,22 @@ import { PrismaClient } from '../generated/prisma/client.js';
  * waits for, and /health/ready reports the state meanwhile.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PrismaService.name);
   private stopped = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: 20 }) });
+    // TimeZone=UTC: the driver sends Date parameters without an offset, which PostgreSQL reads in the
+    // session's time zone; a server configured for another zone would shift every time bound.
+    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: 20, options: '-c TimeZone=UTC' }) });
   }
 
   async onModuleInit(): Promise<void> {
     void this.waitUntilUp();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the consumers have drained (beforeApplicationShutdown), whose last batches still write. */
+  async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.$disconnect();
   }
