@@ -42,20 +42,21 @@ export async function seedTenants(env: NodeJS.ProcessEnv, receiverPort: number, 
 }
 
 /**
- * The database's counters: transactions committed (every statement the service runs outside an
- * explicit transaction is one; event store and attempt log writes included) and tenant rows looked
- * up by the tenants table's index. Only the webhook directory reads `tenants` in a dispatcher; on
- * PostgreSQL before 17 an `IN (...)` lookup counts one index scan per tenant id, so this is tenants
- * (re)loaded, not statements. pg_stat_statements would count statements, but it needs
- * shared_preload_libraries (a server restart), which the bench does not impose.
+ * The database's counters: transactions committed (each statement run outside an explicit
+ * transaction is one; event store and attempt log writes included) and reads of the tenants table
+ * (sequential plus index scans). Only the webhook directory reads `tenants` in a dispatcher: a
+ * lookup planned as a sequential scan counts once; an index scan of an `IN (...)` list counts once
+ * per id on PostgreSQL before 17. Seeding's foreign-key checks count too, so read before and after.
+ * pg_stat_statements would count statements exactly, but it needs shared_preload_libraries (a
+ * server restart), which the bench does not impose.
  */
-export async function dbCounters(url: string, dbName: string): Promise<{ xacts: number; tenantLookups: number }> {
+export async function dbCounters(url: string, dbName: string): Promise<{ xacts: number; tenantReads: number }> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {
     const x = await db.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1', [dbName]);
     const t = await db.query<{ n: string }>("SELECT coalesce(idx_scan, 0) + seq_scan AS n FROM pg_stat_user_tables WHERE relname = 'tenants'");
-    return { xacts: Number(x.rows[0]?.n ?? 0), tenantLookups: Number(t.rows[0]?.n ?? 0) };
+    return { xacts: Number(x.rows[0]?.n ?? 0), tenantReads: Number(t.rows[0]?.n ?? 0) };
   } finally {
     await db.end();
   }
