@@ -20,6 +20,8 @@ export interface DeliveryRun {
   cpuSeconds: number;
   cpuMsPerDelivery: number;
   peakRssMb: number;
+  /** Warnings the measured process logged that a delivery was parked at its webhook's concurrency cap (a burst's cost, see deliverer.ts). */
+  parked: number;
 }
 
 export interface RunOptions {
@@ -49,6 +51,7 @@ export async function runDeliveries(opts: RunOptions): Promise<DeliveryRun> {
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const svc = new ServiceProcess({ ...env, RIFT_ROLE: opts.allInOne ? 'all' : 'dispatcher' }, nodeArgs);
   const apiSvc = opts.allInOne ? svc : new ServiceProcess({ ...env, RIFT_ROLE: 'api' });
+  const parked = () => svc.output.split('at its concurrency cap').length - 1;
   try {
     await Promise.all([...new Set([apiSvc, svc])].map((s) => s.start()));
     const tenants = await setupTenants(apiSvc, env, receiver.port, opts.tenants ?? 100, opts.hangShare ?? 0);
@@ -64,11 +67,13 @@ export async function runDeliveries(opts: RunOptions): Promise<DeliveryRun> {
     const cpuSeconds = after.cpuSeconds - before.cpuSeconds;
     return {
       events: opts.events, expected, delivered: s.count, seconds: Math.round(seconds * 10) / 10, rate: Math.round(s.count / seconds), latencies: s.latencies,
-      cpuSeconds: Math.round(cpuSeconds * 10) / 10, cpuMsPerDelivery: cpuMsPerDelivery(cpuSeconds, s.count), peakRssMb: after.peakRssMb,
+      cpuSeconds: Math.round(cpuSeconds * 10) / 10, cpuMsPerDelivery: cpuMsPerDelivery(cpuSeconds, s.count), peakRssMb: after.peakRssMb, parked: parked(),
     };
   } finally {
     await Promise.all([...new Set([svc, apiSvc])].map((s) => s.stop()));
     await receiver.stop();
+    // BENCH_SERVICE_LOG=1: the measured process's own output (warnings and errors at LOG_LEVEL=warn), to explain a slow run.
+    if (process.env.BENCH_SERVICE_LOG) process.stdout.write(svc.output.slice(-20_000));
   }
 }
 
@@ -91,7 +96,7 @@ export async function throughputScenario(quick: boolean, ctx: BenchContext): Pro
       deliveries: run.delivered, seconds: run.seconds, deliveries_per_s: run.rate,
       p50_ms: lat.p50, p95_ms: lat.p95, p99_ms: lat.p99,
       dispatcher_cpu_s: run.cpuSeconds, cpu_ms_per_delivery: run.cpuMsPerDelivery, dispatcher_peak_rss_mb: run.peakRssMb,
-      axios_loop_per_s: axios.rate, https_loop_per_s: https.rate,
+      parked_at_cap: run.parked, axios_loop_per_s: axios.rate, https_loop_per_s: https.rate,
       pipeline_vs_axios: ratio(run.rate, axios.rate), pipeline_vs_https: ratio(run.rate, https.rate),
       target: '>= 2,000/s, RSS <= 400 MB', met: run.rate >= 2000 && run.peakRssMb <= 400 && run.delivered === run.expected,
     }],
