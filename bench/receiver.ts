@@ -2,8 +2,17 @@
 // certificate from the test CA, answers 200 (or hangs for paths under /hang/), and measures each
 // delivery's end-to-end latency from the event's own timestamp (set at publish time). Paths under
 // /fail/ answer 500 and record each attempt's arrival (for the retry-timing scenario).
+// Mode (argv[2]) "lognormal": every answer waits a lognormal delay, median 50 ms and p99 about
+// 500 ms (mu = ln 50, sigma = ln 10 / 2.326), as real endpoints answer; "fast" (default) answers at
+// once. Latency is taken on arrival; count, first and last when the answer is sent.
 import { createServer } from 'node:https';
 import { testPki } from '../test/support/tls.js';
+
+const MU = Math.log(50);
+const SIGMA = Math.log(10) / 2.326;
+/** A lognormal delay in ms (Box-Muller for the standard normal), or 0 in the fast mode. */
+const answerDelay: () => number =
+  process.argv[2] === 'lognormal' ? () => Math.exp(MU + SIGMA * Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random())) : () => 0;
 
 const latencies: number[] = [];
 let count = 0;
@@ -30,17 +39,23 @@ const server = createServer({ cert: pki.cert, key: pki.key, keepAlive: true }, (
       res.end('{}');
       return;
     }
-    count++;
-    first ||= now;
-    last = now;
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { timestamp: string } };
       latencies.push(now - Date.parse(body.data.timestamp));
     } catch {
       /* not ours */
     }
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{}');
+    const answer = () => {
+      const at = Date.now();
+      count++;
+      first ||= at;
+      last = at;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    };
+    const delay = answerDelay();
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
   });
 });
 server.keepAliveTimeout = 60_000;
@@ -54,6 +69,8 @@ process.on('message', (m: { cmd: string }) => {
     first = 0;
     last = 0;
     process.send!({ ok: true });
+  } else if (m.cmd === 'count') {
+    process.send!({ count, first, last });
   } else if (m.cmd === 'stats') {
     process.send!({ count, first, last, latencies });
   } else if (m.cmd === 'failures') {

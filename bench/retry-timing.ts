@@ -9,7 +9,7 @@ import { freshDatabase } from '../test/support/database.js';
 import { readTopic } from '../test/support/fixtures.js';
 import { baseEnv, ServiceProcess } from '../test/support/service.js';
 import { sleep } from '../test/support/wait-for.js';
-import { publishEvents, setupTenants, startReceiver } from './throughput.js';
+import { publishEvents, setupTenants, startReceiver } from './harness.js';
 import { percentiles, type ScenarioResult } from './util.js';
 
 const SCHEDULE = [0, 1, 5, 25];

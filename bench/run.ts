@@ -4,22 +4,29 @@
 // (npm run kafka:start) and the build done.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { backlogScenario } from './backlog.js';
 import { baselineScenario } from './baseline.js';
 import { writeLatencyChart } from './chart.js';
 import { limitScenario } from './limit.js';
 import { producerScenario } from './producer.js';
+import { realisticScenario } from './realistic.js';
 import { retryTimingScenario } from './retry-timing.js';
+import { scaleScenario } from './scale.js';
 import { statsScenario } from './stats.js';
-import { isolationScenario, latencyScenario, throughputScenario } from './throughput.js';
+import { allInOneScenario, isolationScenario, latencyScenario, throughputScenario } from './throughput.js';
 import { type BenchContext, machine, printTable, save, type ScenarioResult } from './util.js';
 
 const scenarios: Record<string, (quick: boolean, ctx: BenchContext) => Promise<ScenarioResult>> = {
   throughput: throughputScenario,
   limit: limitScenario,
   baseline: baselineScenario,
+  realistic: realisticScenario,
+  'all-in-one': allInOneScenario,
   isolation: isolationScenario,
   'retry-timing': retryTimingScenario,
   latency: latencyScenario,
+  backlog: backlogScenario,
+  scale: scaleScenario,
   stats: statsScenario,
   producer: producerScenario,
 };

@@ -12,9 +12,20 @@ export interface ScenarioResult {
 
 /** What scenarios of one `npm run bench` share: runs that later scenarios compare against or chart. */
 export interface BenchContext {
-  throughput?: { rate: number; delivered: number; latencies: number[] };
+  throughput?: { rate: number; delivered: number; latencies: number[]; cpuMsPerDelivery: number };
   isolation?: { rate: number; delivered: number; latencies: number[] };
-  limitRate?: number;
+  /** Plain loops against the fast receiver: the dispatcher's own client (axios) and bare node:https. */
+  limits?: { axios: LoopResult; https: LoopResult };
+  /** The naive baseline (bench/baseline-app.ts) against the fast receiver, deliveries/s. */
+  baselineRate?: number;
+}
+
+export interface LoopResult {
+  deliveries: number;
+  failed: number;
+  seconds: number;
+  rate: number;
+  errors: Record<string, number>;
 }
 
 export function percentiles(values: number[]): { p50: number; p95: number; p99: number; max: number } {
