@@ -1,8 +1,9 @@
 import { createEventPublisher } from '../src/events/event-publisher.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import type { TestDatabase } from './support/database.js';
+import { startPipeline, stopPipeline, type Pipeline } from './support/pipeline.js';
 import { api, createTenant, hex24, readTopic, registerWebhook } from './support/fixtures.js';
-import { Receiver } from './support/receiver.js';
-import { baseEnv, KAFKA_BROKERS, ServiceProcess, uniquePrefix } from './support/service.js';
+import type { Receiver } from './support/receiver.js';
+import { KAFKA_BROKERS, ServiceProcess, uniquePrefix } from './support/service.js';
 import { insertUndecryptableWebhook } from './support/undecryptable-webhook.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
@@ -17,27 +18,13 @@ describe('delivery guards (real Kafka, Postgres, HTTPS receiver)', () => {
   let receiver: Receiver;
   let svc: ServiceProcess;
   let env: NodeJS.ProcessEnv;
-  let publisher: Awaited<ReturnType<typeof createEventPublisher>>;
+  let publisher: Pipeline['publisher'];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    receiver = await new Receiver().start();
-    env = baseEnv({
-      DATABASE_URL: db.url,
-      RIFT_TOPIC_PREFIX: prefix,
-      WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.5,1',
-      WEBHOOK_CACHE_TTL_MS: '300',
-    });
-    svc = await new ServiceProcess(env).start();
-    publisher = await createEventPublisher({ brokers: KAFKA_BROKERS.split(','), topicPrefix: prefix });
+    ({ db, receiver, svc, env, publisher } = await startPipeline(prefix, { WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.5,1', WEBHOOK_CACHE_TTL_MS: '300' }));
   });
 
-  afterAll(async () => {
-    await publisher?.close();
-    await svc?.stop();
-    await receiver?.stop();
-    await db?.drop();
-  });
+  afterAll(() => stopPipeline({ db, receiver, svc, publisher }));
 
   it('does not let a hanging endpoint of one tenant delay another tenant', async () => {
     const a = createTenant(env, 'slow');

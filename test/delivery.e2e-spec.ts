@@ -1,9 +1,9 @@
-import { createEventPublisher } from '../src/events/event-publisher.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import type { TestDatabase } from './support/database.js';
+import { startPipeline, stopPipeline, type Pipeline } from './support/pipeline.js';
 import { createTenant, hex24, produceRaw, readTopic, registerWebhook } from './support/fixtures.js';
 import { metric } from './support/metrics.js';
-import { Receiver } from './support/receiver.js';
-import { baseEnv, KAFKA_BROKERS, ServiceProcess, uniquePrefix } from './support/service.js';
+import type { Receiver } from './support/receiver.js';
+import { type ServiceProcess, uniquePrefix } from './support/service.js';
 import { verifyWebhook, verifyWithPython } from './support/verifiers.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
@@ -18,27 +18,13 @@ describe('delivery pipeline (real Kafka, Postgres, HTTPS receiver)', () => {
   let receiver: Receiver;
   let svc: ServiceProcess;
   let env: NodeJS.ProcessEnv;
-  let publisher: Awaited<ReturnType<typeof createEventPublisher>>;
+  let publisher: Pipeline['publisher'];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    receiver = await new Receiver().start();
-    env = baseEnv({
-      DATABASE_URL: db.url,
-      RIFT_TOPIC_PREFIX: prefix,
-      WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.5,1',
-      WEBHOOK_CACHE_TTL_MS: '300',
-    });
-    svc = await new ServiceProcess(env).start();
-    publisher = await createEventPublisher({ brokers: KAFKA_BROKERS.split(','), topicPrefix: prefix });
+    ({ db, receiver, svc, env, publisher } = await startPipeline(prefix, { WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.5,1', WEBHOOK_CACHE_TTL_MS: '300' }));
   });
 
-  afterAll(async () => {
-    await publisher?.close();
-    await svc?.stop();
-    await receiver?.stop();
-    await db?.drop();
-  });
+  afterAll(() => stopPipeline({ db, receiver, svc, publisher }));
 
   it("delivers each event type with the docs' body, signed, to every subscribed webhook and no other", async () => {
     const t = createTenant(env);
