@@ -31,7 +31,7 @@ export const LAYERS = {
     deps: [...INFRA, 'tenants'],
     public: ['events.module', 'event-publisher', 'event-schema', 'event-store', 'input-message', 'input-guards', 'dto/event-data.dto'],
   },
-  'attempt-log': { deps: [...INFRA, 'tenants', 'webhooks', 'endpoint-health'], public: ['attempt-log.module'] },
+  'attempt-log': { deps: [...INFRA, 'tenants', 'webhooks', 'endpoint-health'], public: ['attempt-log.module', 'attempt-log-writer'] },
   delivery: {
     deps: [...INFRA, 'tenants', 'webhooks', 'events', 'endpoint-health', 'attempt-log'],
     public: ['delivery.module', 'dead-letters', 'manual-deliveries'],

@@ -22,7 +22,7 @@ type Post = (url: string, body: Buffer, headers: Record<string, string>) => Prom
 
 /** Bare node:https: one keep-alive agent sized like HttpSender's, the response read and dropped. */
 function bareHttps(maxSockets: number): { post: Post; close(): void } {
-  const agent = new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets, maxFreeSockets: 64, scheduling: 'lifo' });
+  const agent = new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
   const post: Post = (url, body, headers) =>
     new Promise((resolve) => {
       const req = https.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': String(body.length) } }, (res) => {
@@ -49,6 +49,7 @@ async function loop(client: Client, port: number, deliveries: number): Promise<O
   let ok = 0;
   const errors: Record<string, number> = {};
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   const worker = async () => {
     for (let i = next++; i < deliveries; i = next++) {
       const w = webhooks[i % webhooks.length]!;
@@ -76,9 +77,11 @@ async function loop(client: Client, port: number, deliveries: number): Promise<O
     }
   };
   await Promise.all(Array.from({ length: config.delivery.maxInFlight }, worker));
+  const cpu = process.cpuUsage(cpuBefore);
   sender?.onApplicationShutdown();
   bare?.close();
-  return { deliveries: ok, failed: deliveries - ok, seconds: (Date.now() - started) / 1000, errors };
+  const cpuMsPerRequest = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, deliveries)) * 1000) / 1000;
+  return { deliveries: ok, failed: deliveries - ok, seconds: (Date.now() - started) / 1000, cpuMsPerRequest, errors };
 }
 
 if (process.argv[2] === '--worker') {
@@ -117,6 +120,7 @@ export async function limitScenario(quick: boolean, ctx: BenchContext): Promise<
       failed: r.failed,
       seconds: r.seconds,
       deliveries_per_s: r.rate,
+      cpu_ms_per_request: r.cpuMsPerRequest,
       pipeline_per_s: pipeline ?? '',
       pipeline_vs_loop: vs,
       target,

@@ -114,6 +114,8 @@ export async function throughputScenario(quick: boolean, ctx: BenchContext): Pro
         parked_at_cap: run.parked,
         axios_loop_per_s: axios.rate,
         https_loop_per_s: https.rate,
+        axios_loop_cpu_ms: axios.cpuMsPerRequest,
+        https_loop_cpu_ms: https.cpuMsPerRequest,
         pipeline_vs_axios: ratio(run.rate, axios.rate),
         pipeline_vs_https: ratio(run.rate, https.rate),
         target: '>= 2,000/s, RSS <= 400 MB',

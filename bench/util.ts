@@ -25,6 +25,8 @@ export interface LoopResult {
   failed: number;
   seconds: number;
   rate: number;
+  /** CPU-ms (user + system) of the loop's own process per request: what the client alone costs, signing and body building included. */
+  cpuMsPerRequest: number;
   errors: Record<string, number>;
 }
 

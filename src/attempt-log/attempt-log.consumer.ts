@@ -13,9 +13,10 @@ import { type AttemptRecord, parseAttemptRecord } from '../contracts/attempt-rec
 const PURGE_EVERY_MS = 60 * 60_000;
 
 /**
- * Consumer group `<prefix>-attempt-log`: writes the dispatcher's attempt records to PostgreSQL in
- * batches of up to 1,000 (offsets committed after the write), off the delivery path, and updates
- * each webhook's endpoint health from them (EndpointHealth). Also deletes
+ * Consumer group `<prefix>-attempt-log`: writes the attempt records that reached the attempts topic
+ * (those a dispatcher could not store itself, see AttemptLogWriter, and test sends) to PostgreSQL in
+ * batches of up to 1,000 (offsets committed after the write), retrying until the database answers,
+ * and updates each webhook's endpoint health from them (EndpointHealth). Also deletes
  * attempts older than ATTEMPT_LOG_RETENTION_DAYS, at boot and hourly.
  */
 @Injectable()

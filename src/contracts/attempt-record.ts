@@ -5,8 +5,8 @@ import { EVENT_TYPES, type EventType } from './event-types.js';
 export type AttemptNext = 'delivered' | 'retry' | 'dead_letter' | 'none';
 
 /**
- * One delivery attempt as it travels on `<prefix>.webhooks.attempts` and lands in the attempt log
- * (and in the structured log line of the attempt).
+ * One delivery attempt as it lands in the attempt log (stored by the dispatcher, or through
+ * `<prefix>.webhooks.attempts` when it could not be), and in the structured log line of the attempt.
  */
 export interface AttemptRecord {
   id: string;

@@ -31,6 +31,22 @@ describe('ConcurrencyGate', () => {
     expect(await queued).not.toBeNull();
   });
 
+  it('does not refuse a waiter while attempts wait for a global slot (the process is the bottleneck, not the webhook)', async () => {
+    const gate = new ConcurrencyGate(1, 1, 10, 50);
+    const other = (await gate.acquire('other'))!; // the one global slot
+    const first = gate.acquire('w'); // holds w's slot, waits for the global one
+    let second: (() => void) | null | undefined;
+    void gate.acquire('w').then((r) => (second = r)); // waits in w's queue
+    await new Promise((r) => setTimeout(r, 160)); // three queue waits
+    expect(second).toBeUndefined();
+    other();
+    (await first)!();
+    await tick();
+    expect(second).toEqual(expect.any(Function));
+    second!();
+    expect(gate.inFlight()).toBe(0);
+  });
+
   it('refuses an attempt that waited too long for its webhook, and frees its place', async () => {
     const gate = new ConcurrencyGate(10, 1, 10, 50);
     const hung = (await gate.acquire('hang'))!;

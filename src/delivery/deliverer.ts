@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DurableSender } from '../kafka/durable-sender.js';
 import { Topics } from '../kafka/topics.js';
 import { Metrics } from '../ops/metrics.js';
+import { AttemptLogWriter } from '../attempt-log/attempt-log-writer.js';
 import type { Subscription } from '../webhooks/webhook-directory.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import type { DeliveryJob } from '../contracts/delivery-job.js';
@@ -36,6 +37,7 @@ export class Deliverer {
     private readonly kafka: DurableSender,
     private readonly topics: Topics,
     private readonly metrics: Metrics,
+    private readonly attemptLog: AttemptLogWriter,
   ) {
     const d = config.delivery;
     this.maxSaturationWaitMs = d.maxSaturationWaitMs;
@@ -100,11 +102,12 @@ export class Deliverer {
   }
 
   /**
-   * The attempt log record and the hand-off (next tier or DLQ) are produced together; the offset
-   * behind this job is committed only once both are acknowledged.
+   * The attempt log record (AttemptLogWriter: stored, or handed to the attempts topic while the
+   * database fails) and the hand-off (next tier or DLQ) go together; the offset behind this job is
+   * committed only once both are safe.
    */
   private async handOff({ record, step, next, lastError }: AttemptDecision): Promise<void> {
-    const logged = this.kafka.sendDurably(this.topics.attempts, { key: record.webhook_id, value: JSON.stringify(record) });
+    const logged = this.attemptLog.record(record);
     if (step.kind === 'retry') {
       if (step.retryAfterMs !== undefined && step.tier !== this.topics.tierFor(record.attempt + 1)) this.metrics.retryAfter.inc({ tier: step.tier.label });
       await Promise.all([logged, this.kafka.sendDurably(step.tier.topic, { key: record.webhook_id, value: JSON.stringify(next) })]);

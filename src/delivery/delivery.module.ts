@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttemptLogWriterModule } from '../attempt-log/attempt-log.module.js';
 import { StoredEventsModule } from '../events/events.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { WebhookDirectoryModule, WebhookLookupModule } from '../webhooks/webhooks.module.js';
@@ -16,7 +17,7 @@ import { TestSendService } from './test-send.service.js';
 
 /** The dispatcher's consumer groups: match, sign, send, retry tiers, dead letters (worker roles). */
 @Module({
-  imports: [WebhookDirectoryModule],
+  imports: [WebhookDirectoryModule, AttemptLogWriterModule],
   providers: [HttpSender, Deliverer, InvalidEvents, InputHandler, RetryHandler, DispatcherService],
 })
 export class DeliveryModule {}

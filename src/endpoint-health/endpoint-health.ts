@@ -48,7 +48,7 @@ export function healthDeltas(records: readonly AttemptRecord[]): HealthDelta[] {
 
 /**
  * Endpoint health per webhook (consecutive failures, last success, last failure, start of the
- * failing streak), kept by the attempt-log consumer from the attempt records, off the delivery path.
+ * failing streak), folded from the attempt records as they are stored (AttemptLogWriter, or the attempt-log consumer).
  * Disables a webhook that answered 410 Gone, or that has done nothing but fail for
  * WEBHOOK_DISABLE_AFTER_HOURS (from the first failure after its last success to its latest failure),
  * and emits `webhook.disabled`. A batch consumed twice (at-least-once) counts its failures twice:
