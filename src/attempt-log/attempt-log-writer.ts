@@ -97,7 +97,9 @@ export class AttemptLogWriter {
   private async spill(batch: Pending[], err?: unknown): Promise<void> {
     if (err !== undefined) {
       if (Date.now() >= this.spillUntil)
-        this.logger.warn(`storing ${batch.length} attempt records failed; handing attempts to ${this.topics.attempts} for ${SPILL_FOR_MS} ms: ${firstLine(err)}`);
+        this.logger.warn(
+          `storing ${batch.length} attempt records failed; handing attempts to ${this.topics.attempts} for ${SPILL_FOR_MS} ms: ${firstLine(err)}`,
+        );
       this.spillUntil = Date.now() + SPILL_FOR_MS;
     }
     await Promise.all(

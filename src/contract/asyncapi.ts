@@ -131,7 +131,7 @@ export function buildAsyncApi(config: ContractConfig): Record<string, unknown> {
       'attempts',
       topics.attempts,
       'delivery attempts',
-      "Attempt records the dispatcher could not store in PostgreSQL itself (while the database fails or does not answer) and those of test sends; <prefix>-attempt-log writes them to PostgreSQL. Not a stream of every attempt: a dispatcher stores its records directly.",
+      'Attempt records the dispatcher could not store in PostgreSQL itself (while the database fails or does not answer) and those of test sends; <prefix>-attempt-log writes them to PostgreSQL. Not a stream of every attempt: a dispatcher stores its records directly.',
       'attemptRecord',
     ],
     [

@@ -84,17 +84,16 @@ export class Deliverer {
 
   /** One request, holding the webhook's slot; the gate learns from the outcome. */
   private async send(job: DeliveryJob, webhook: Subscription, release: () => void): Promise<AttemptResult> {
-    const stalled = setTimeout(() => this.gate.markStalled(webhook.id), STALLED_ATTEMPT_MS);
+    const stalled = { afterMs: STALLED_ATTEMPT_MS, call: () => this.gate.markStalled(webhook.id) };
     let result: AttemptResult | undefined;
     try {
       const body = Buffer.from(job.body, 'utf8');
       // X-Rift-Attempt: requests actually sent, this one included (a parked wait that counted as an attempt sent none).
       const keys = { signingKey: webhook.signingKey!, nextSigningKey: webhook.nextSigningKey };
       const headers = deliveryHeaders(keys, { eventId: job.event_id, eventType: job.event_type, attempt: (job.sent ?? job.attempts) + 1, body });
-      result = { ...(await this.http.post(webhook.url, body, headers)), sent: true };
+      result = { ...(await this.http.post(webhook.url, body, headers, stalled)), sent: true };
       return result;
     } finally {
-      clearTimeout(stalled);
       if (result?.status !== undefined) this.gate.markAnswered(webhook.id, result.durationMs);
       else if (!result || lowersCapacity(result)) this.gate.markFailing(webhook.id, result?.durationMs);
       release();
@@ -106,13 +105,14 @@ export class Deliverer {
    * database fails) and the hand-off (next tier or DLQ) go together; the offset behind this job is
    * committed only once both are safe.
    */
-  private async handOff({ record, step, next, lastError }: AttemptDecision): Promise<void> {
+  private async handOff(decision: AttemptDecision): Promise<void> {
+    const { record, step } = decision; // `next` is read only where it goes somewhere (it is built on first read)
     const logged = this.attemptLog.record(record);
     if (step.kind === 'retry') {
       if (step.retryAfterMs !== undefined && step.tier !== this.topics.tierFor(record.attempt + 1)) this.metrics.retryAfter.inc({ tier: step.tier.label });
-      await Promise.all([logged, this.kafka.sendDurably(step.tier.topic, { key: record.webhook_id, value: JSON.stringify(next) })]);
+      await Promise.all([logged, this.kafka.sendDurably(step.tier.topic, { key: record.webhook_id, value: JSON.stringify(decision.next) })]);
     } else if (step.kind === 'dead_letter') {
-      await Promise.all([logged, sendToDlq(this.kafka, this.topics, this.metrics, next, lastError!)]);
+      await Promise.all([logged, sendToDlq(this.kafka, this.topics, this.metrics, decision.next, decision.lastError!)]);
     } else {
       await logged;
     }

@@ -60,7 +60,12 @@ export class HttpSender implements OnApplicationShutdown {
     });
   }
 
-  async post(url: string, body: Buffer, headers: Record<string, string>): Promise<SendResult> {
+  /**
+   * One signed POST. `stalled`, when given, is called once if no answer has come after `afterMs`
+   * (the gate's stall mark); the same timer then runs on to the attempt's deadline, so an attempt
+   * arms one timer, not three (AbortSignal.timeout, the stall timer and axios' own).
+   */
+  async post(url: string, body: Buffer, headers: Record<string, string>, stalled?: { afterMs: number; call: () => void }): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let parsed: URL;
@@ -72,15 +77,27 @@ export class HttpSender implements OnApplicationShutdown {
     if (parsed.protocol !== 'https:') return { ok: false, error: 'not_https', durationMs: 0 };
     if (!this.config.delivery.allowPrivateNetworks && isUnsafeLiteral(parsed.hostname)) return { ok: false, error: 'unsafe_target', durationMs: 0 };
     // One deadline for the whole attempt: connect, TLS, request, response headers and the capped body.
-    const signal = AbortSignal.timeout(this.config.delivery.timeoutMs);
+    const timeoutMs = this.config.delivery.timeoutMs;
+    const abort = new AbortController();
+    const stallFirst = stalled !== undefined && stalled.afterMs < timeoutMs;
+    let timer = setTimeout(
+      () => {
+        if (!stallFirst) return abort.abort();
+        stalled.call();
+        timer = setTimeout(() => abort.abort(), timeoutMs - stalled.afterMs);
+      },
+      stallFirst ? stalled.afterMs : timeoutMs,
+    );
     try {
-      const res = await this.http.post<Readable>(url, body, { headers, signal });
+      const res = await this.http.post<Readable>(url, body, { headers, signal: abort.signal });
       const kept = await drain(res.data, RESPONSE_CAP_BYTES);
       const ok = res.status >= 200 && res.status < 300;
       const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
       return { ok, status: res.status, error: ok ? undefined : (`http_${res.status}` as const), durationMs: elapsed(), retryAfter, body: kept };
     } catch (err) {
-      return { ok: false, error: classify(err, signal), durationMs: elapsed() };
+      return { ok: false, error: classify(err, abort.signal), durationMs: elapsed() };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
