@@ -90,6 +90,14 @@ describe('validateEventData', () => {
     expect(Object.keys(out.data.metadata)).toEqual(['__proto__', 'y']);
   });
 
+  it('refuses a top-level "__proto__" key as an unknown property, and an unknown key beside the known ones', () => {
+    const base = `"tenant_id":"${TENANT}","link_id":"l","timestamp":"2026-03-24T15:00:00Z"`;
+    const proto = validateEventData('click', JSON.parse(`{${base},"__proto__":{"platform":"ios"}}`));
+    expect(proto).toEqual({ ok: false, reason: expect.stringContaining('property __proto__ should not exist') });
+    const extra = validateEventData('click', JSON.parse(`{${base},"colour":"red"}`));
+    expect(extra).toEqual({ ok: false, reason: expect.stringContaining('property colour should not exist') });
+  });
+
   it('refuses nesting past the limit and strings with U+0000 before schema checks', () => {
     let deep: Record<string, unknown> = {};
     for (let i = 0; i < 40; i++) deep = { d: deep };
