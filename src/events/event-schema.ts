@@ -17,7 +17,7 @@ export function validateEventData(type: EventType, value: unknown): ValidationRe
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, reason: 'value must be a JSON object' };
   }
-  // Before class-transformer, which recurses once per level.
+  // First: PostgreSQL's json parser and receivers walk values recursively (see MAX_JSON_DEPTH).
   if (nestingDepth(value) > MAX_JSON_DEPTH) return { ok: false, reason: `value nests deeper than ${MAX_JSON_DEPTH} levels` };
   const bad = badString(value);
   if (bad) return { ok: false, reason: bad };

@@ -14,7 +14,7 @@ export function derivedEventId(topic: string, partition: number, offset: string)
 /**
  * Messages read once and not yet by the other consumer group of this process. The dispatcher and the
  * event store read every input message (two groups, usually a few hundred offsets apart), and
- * validation (class-transformer and class-validator) was a tenth of the dispatcher's CPU in its
+ * validation (class-validator, and class-transformer until it was dropped here) was a tenth of the dispatcher's CPU in its
  * profile: the second reader takes the first one's result. An entry is dropped when taken, and the
  * oldest once there are CACHE_ENTRIES or CACHE_BYTES of copied message bytes (a group far behind, or
  * one that reads these partitions in another replica, only costs that much). A hit needs the very
