@@ -30,7 +30,13 @@ function setup(insert: (records: AttemptRecord[]) => Promise<number>) {
       return insert(records);
     },
   };
-  const health = { apply: async (records: readonly AttemptRecord[]) => void folded.push(records.map((r) => r.id)) };
+  let foldFails = false;
+  const health = {
+    apply: async (records: readonly AttemptRecord[]) => {
+      if (foldFails) throw new Error('deadlock detected');
+      folded.push(records.map((r) => r.id));
+    },
+  };
   const kafka = {
     sendDurably: async (topic: string, m: { key: string; value: string }) => {
       if (sendFails) throw new Error('producer closed');
@@ -38,7 +44,7 @@ function setup(insert: (records: AttemptRecord[]) => Promise<number>) {
     },
   };
   const writer = new AttemptLogWriter(store as never, health as never, kafka as never, { attempts: 'p.webhooks.attempts' } as never);
-  return { writer, inserted, folded, produced, failSends: () => (sendFails = true) };
+  return { writer, inserted, folded, produced, failSends: () => (sendFails = true), failFolds: () => (foldFails = true) };
 }
 
 describe('AttemptLogWriter', () => {
@@ -99,10 +105,33 @@ describe('AttemptLogWriter', () => {
     const t = setup(() => new Promise<number>(() => undefined));
     let settled = false;
     const p = t.writer.record(record(1)).then(() => (settled = true));
-    await jest.advanceTimersByTimeAsync(4_000);
+    await jest.advanceTimersByTimeAsync(1_900);
     expect(settled).toBe(false);
-    await jest.advanceTimersByTimeAsync(1_100);
+    await jest.advanceTimersByTimeAsync(200);
     await p;
+    expect(t.produced.map((m) => m.value)).toEqual([JSON.stringify(record(1))]);
+  });
+
+  it('starts no second insert while a timed-out one still runs (one connection at most), however long the spill window has passed', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const t = setup(() => new Promise<number>(() => undefined));
+    const first = t.writer.record(record(1));
+    await jest.advanceTimersByTimeAsync(2_100);
+    await first;
+    await jest.advanceTimersByTimeAsync(60_000);
+    const later = t.writer.record(record(2));
+    await jest.advanceTimersByTimeAsync(25);
+    await later;
+    expect(t.inserted).toHaveLength(1);
+    expect(t.produced.map((m) => m.key)).toEqual(['w1', 'w0']);
+  });
+
+  it('resolves records once stored, before their health fold; a fold that fails hands the records to the consumer, which folds them', async () => {
+    const t = setup(async (r) => r.length);
+    t.failFolds();
+    await t.writer.record(record(1));
+    expect(t.produced).toEqual([]);
+    await new Promise((r) => setTimeout(r, 20));
     expect(t.produced.map((m) => m.value)).toEqual([JSON.stringify(record(1))]);
   });
 

@@ -10,21 +10,32 @@ import { AttemptLogStore } from './attempt-log.store.js';
 const MAX_BATCH = 500;
 
 /**
- * How long the first record of a batch waits for others. Writes run one at a time, so under load
- * the records that arrive during a write make the next batch (at 1,000 attempts/s, one statement
- * holds about 20-50). Delays only the commit of an attempt's offset, never the delivery.
+ * How long the first record of a batch waits for others. Inserts run one at a time, so under load
+ * the records that arrive during an insert make the next batch (at 1,000 attempts/s, one statement
+ * holds about 20-50). An attempt's offset waits for its record: this is the least it waits.
  */
 const LINGER_MS = 20;
 
 /**
- * A batch write that has not answered by then is handed to the attempts topic instead (the write
- * itself runs on; the insert is idempotent, so a late success only stores the rows once). Long
- * enough for a busy database, short enough that deliveries never wait on a hung one.
+ * An insert that has not answered by then counts as failed: its batch goes to the attempts topic
+ * (the insert itself runs on; it is idempotent, so a late success stores the rows once). A healthy
+ * database answers a 500-row insert in milliseconds; this only catches a hung or locked one, and
+ * bounds how long deliveries may wait on the database before the writer stops asking it.
  */
-const WRITE_TIMEOUT_MS = 5_000;
+const WRITE_TIMEOUT_MS = 2_000;
 
-/** After a failed write, batches go straight to the attempts topic for this long before the database is tried again. */
+/**
+ * After an insert failed or timed out, batches go straight to the attempts topic for at least this
+ * long, and until that insert has settled: the writer never holds more than one database connection,
+ * so a hung database cannot take the pool the webhook lookups need.
+ */
 const SPILL_FOR_MS = 5_000;
+
+/** A health fold not answered by then is handed to the attempt-log consumer (which retries it). */
+const FOLD_TIMEOUT_MS = 5_000;
+
+/** Records stored but not yet folded into endpoint health; past this, batches are folded by the consumer instead of queueing here. */
+const MAX_FOLD_BACKLOG = 10_000;
 
 interface Pending {
   record: AttemptRecord;
@@ -34,15 +45,20 @@ interface Pending {
 
 /**
  * The dispatcher's attempt log, written in-process: records are gathered for LINGER_MS and stored in
- * one statement (then endpoint health is folded from them), with no round trip through Kafka. This
- * used to cost a produce, a fetch, a parse and a second batching per attempt: about 0.2 ms of
- * dispatcher CPU per delivery of 1.3 (quick throughput bench, A/B on this machine).
+ * one statement, with no round trip through Kafka. That round trip (a produce, a fetch, a parse and
+ * a second batching per attempt) was about 0.2 ms of dispatcher CPU per delivery of 1.3 (quick
+ * throughput bench, A/B on the machine of 2026-11-27). `record` resolves once the record is stored,
+ * or is on the attempts topic, which is when the offset behind the attempt may be committed.
  *
- * When PostgreSQL fails or does not answer within WRITE_TIMEOUT_MS, the batch is handed to
- * `<prefix>.webhooks.attempts` instead (acks=all), and the attempt-log consumer group stores it once
- * the database is back (retrying, isolating rows the database refuses): a database outage never holds
- * deliveries up, and no record is lost. `record` resolves once the record is stored or on that topic,
- * which is when the offset behind the attempt may be committed.
+ * The database never holds deliveries up for longer than WRITE_TIMEOUT_MS: an insert that fails or
+ * times out sends its batch, and every batch for SPILL_FOR_MS (and until that insert has settled),
+ * to `<prefix>.webhooks.attempts` (acks=all), whose consumer group `<prefix>-attempt-log` stores them
+ * once the database answers (retrying, isolating rows it refuses).
+ *
+ * Endpoint health is folded from each stored batch off this path (one fold at a time, after the
+ * records resolved): a fold that fails or times out, or would queue past MAX_FOLD_BACKLOG records,
+ * hands its records to the attempts topic, and the consumer folds them (its insert finds them stored).
+ * A fold lost to a crash in between is lost: health is a guide (see EndpointHealth).
  */
 @Injectable()
 export class AttemptLogWriter {
@@ -51,6 +67,12 @@ export class AttemptLogWriter {
   private timer?: NodeJS.Timeout;
   private draining = false;
   private spillUntil = 0;
+  /** False while an insert runs, even one that timed out: a new one starts only once it has settled. */
+  private insertSettled = true;
+  private folding: Promise<void> = Promise.resolve();
+  private foldBacklog = 0;
+  /** False while a fold's UPDATE runs, even one that timed out: the next fold then goes to the consumer (one connection at most here too). */
+  private foldSettled = true;
 
   constructor(
     private readonly store: AttemptLogStore,
@@ -80,28 +102,48 @@ export class AttemptLogWriter {
 
   private async write(batch: Pending[]): Promise<void> {
     const records = batch.map((p) => p.record);
-    if (Date.now() < this.spillUntil) return this.spill(batch);
+    if (Date.now() < this.spillUntil || !this.insertSettled) return this.spill(batch);
+    this.insertSettled = false;
+    const inserting = this.store.insertBatch(records).finally(() => (this.insertSettled = true));
     try {
-      await withTimeout(this.store.insertBatch(records), WRITE_TIMEOUT_MS);
+      await withTimeout(inserting, WRITE_TIMEOUT_MS);
     } catch (err) {
-      return this.spill(batch, err);
+      this.logger.warn(`storing ${records.length} attempt records failed; handing attempts to ${this.topics.attempts} for now: ${firstLine(err)}`);
+      this.spillUntil = Date.now() + SPILL_FOR_MS;
+      return this.spill(batch);
     }
     batch.forEach((p) => p.done());
-    // Health is a guide folded from stored records; a failed fold is logged, not worth a second copy of the rows.
-    await withTimeout(this.health.apply(records), WRITE_TIMEOUT_MS).catch((err: unknown) =>
-      this.logger.warn(`endpoint health not updated for ${records.length} attempts: ${firstLine(err)}`),
-    );
+    this.fold(records);
+  }
+
+  /** Folds endpoint health from stored records, one fold at a time, never on the records' path. */
+  private fold(records: AttemptRecord[]): void {
+    if (this.foldBacklog + records.length > MAX_FOLD_BACKLOG) return this.foldElsewhere(records, 'health folds are backed up');
+    this.foldBacklog += records.length;
+    this.folding = this.folding
+      .then(() => {
+        if (!this.foldSettled) throw new Error('an earlier fold has not answered yet');
+        this.foldSettled = false;
+        return withTimeout(
+          this.health.apply(records).finally(() => (this.foldSettled = true)),
+          FOLD_TIMEOUT_MS,
+        );
+      })
+      .catch((err: unknown) => this.foldElsewhere(records, firstLine(err)))
+      .finally(() => (this.foldBacklog -= records.length));
+  }
+
+  /** Hands stored records to the attempt-log consumer, which stores them again (a no-op) and folds them. */
+  private foldElsewhere(records: AttemptRecord[], why: string): void {
+    this.logger.warn(`endpoint health of ${records.length} stored attempts goes through ${this.topics.attempts}: ${why}`);
+    for (const r of records)
+      this.kafka
+        .sendDurably(this.topics.attempts, { key: r.webhook_id, value: JSON.stringify(r) })
+        .catch((err: unknown) => this.logger.warn(`endpoint health not updated for attempt ${r.id}: ${firstLine(err)}`));
   }
 
   /** Hands the batch to the attempts topic; its consumer stores it (and folds health) when the database answers. */
-  private async spill(batch: Pending[], err?: unknown): Promise<void> {
-    if (err !== undefined) {
-      if (Date.now() >= this.spillUntil)
-        this.logger.warn(
-          `storing ${batch.length} attempt records failed; handing attempts to ${this.topics.attempts} for ${SPILL_FOR_MS} ms: ${firstLine(err)}`,
-        );
-      this.spillUntil = Date.now() + SPILL_FOR_MS;
-    }
+  private async spill(batch: Pending[]): Promise<void> {
     await Promise.all(
       batch.map((p) => this.kafka.sendDurably(this.topics.attempts, { key: p.record.webhook_id, value: JSON.stringify(p.record) }).then(p.done, p.fail)),
     );

@@ -125,7 +125,7 @@ export class EnvironmentVariables {
   @IntSetting(0, 100_000)
   WEBHOOK_MAX_QUEUED_PER_WEBHOOK = 1_024;
 
-  /** How long an attempt may wait for a slot of its webhook before it is refused (deferred, then "endpoint_saturated"). */
+  /** How long an attempt may wait for a slot of its webhook before it is refused (deferred, then "endpoint_saturated"); up to 4 times that while the process itself is saturated (SATURATED_QUEUE_WAITS). */
   @IntSetting(0, 600_000)
   WEBHOOK_MAX_QUEUE_WAIT_MS = 2_000;
 

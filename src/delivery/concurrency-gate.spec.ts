@@ -37,13 +37,25 @@ describe('ConcurrencyGate', () => {
     const first = gate.acquire('w'); // holds w's slot, waits for the global one
     let second: (() => void) | null | undefined;
     void gate.acquire('w').then((r) => (second = r)); // waits in w's queue
-    await new Promise((r) => setTimeout(r, 160)); // three queue waits
+    await new Promise((r) => setTimeout(r, 130)); // more than two queue waits, fewer than SATURATED_QUEUE_WAITS
     expect(second).toBeUndefined();
     other();
     (await first)!();
     await tick();
     expect(second).toEqual(expect.any(Function));
     second!();
+    expect(gate.inFlight()).toBe(0);
+  });
+
+  it('parks a waiter anyway after SATURATED_QUEUE_WAITS periods, however long the process stays saturated', async () => {
+    const gate = new ConcurrencyGate(1, 1, 10, 30);
+    const other = (await gate.acquire('other'))!;
+    const first = gate.acquire('w');
+    const started = Date.now();
+    expect(await gate.acquire('w')).toBeNull();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 30 - 5);
+    other();
+    (await first)!();
     expect(gate.inFlight()).toBe(0);
   });
 

@@ -1,10 +1,11 @@
-import { ADMITTED_PER_SLOT, MIN_CAP_PER_WEBHOOK } from './tuning.js';
+import { ADMITTED_PER_SLOT, MIN_CAP_PER_WEBHOOK, SATURATED_QUEUE_WAITS } from './tuning.js';
 
 /**
  * Bounds HTTP attempts: at most `maxInFlight` in the process and `perKey` to one webhook. Attempts
  * over a webhook's cap wait in that webhook's queue (holding no global slot), so a slow endpoint
- * can fill only its own slots. An attempt that has waited `maxQueueWaitMs` for its webhook (or finds
- * `maxQueuedPerKey` already waiting) is refused, and the caller fails it fast
+ * can fill only its own slots. An attempt that has waited `maxQueueWaitMs` for its webhook (up to
+ * SATURATED_QUEUE_WAITS times that while attempts wait for a global slot: the process, not the
+ * webhook, is then the bottleneck), or finds `maxQueuedPerKey` already waiting, is refused, and the caller fails it fast
  * ("endpoint_saturated") instead of letting one slow endpoint hold messages everyone waits behind.
  * A healthy endpoint's queue drains in well under that time, so only slow endpoints are refused.
  *
@@ -84,6 +85,7 @@ export class ConcurrencyGate {
       if (e.waiters.length >= this.maxQueuedPerKey || this.failing.has(key)) return null;
       const got = await new Promise<boolean>((resolve) => {
         let timer: NodeJS.Timeout;
+        let waits = 1;
         const waiter = () => {
           clearTimeout(timer);
           resolve(true);
@@ -91,9 +93,9 @@ export class ConcurrencyGate {
         const giveUp = () => {
           // While attempts wait for a global slot, the process is the bottleneck, not this webhook:
           // parking would only move the wait into a retry tier and add a produce and a consume per
-          // job (measured: a 10,000-delivery burst parked 574-987 jobs and ran slower for it).
-          // Admission still bounds what waits in memory; the wait counts again once slots free up.
-          if (this.globalWaiters.length > 0 && !this.failing.has(key)) {
+          // job. Up to SATURATED_QUEUE_WAITS periods, so a slow webhook's queue still drains to the tiers.
+          if (this.globalWaiters.length > 0 && !this.failing.has(key) && waits < SATURATED_QUEUE_WAITS) {
+            waits++;
             timer = setTimeout(giveUp, this.maxQueueWaitMs);
             return;
           }

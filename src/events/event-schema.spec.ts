@@ -90,10 +90,13 @@ describe('validateEventData', () => {
     expect(Object.keys(out.data.metadata)).toEqual(['__proto__', 'y']);
   });
 
-  it('refuses a top-level "__proto__" key as an unknown property, and an unknown key beside the known ones', () => {
+  it('refuses top-level keys named after Object.prototype ("__proto__", "constructor", ...) and unknown keys', () => {
     const base = `"tenant_id":"${TENANT}","link_id":"l","timestamp":"2026-03-24T15:00:00Z"`;
     const proto = validateEventData('click', JSON.parse(`{${base},"__proto__":{"platform":"ios"}}`));
     expect(proto).toEqual({ ok: false, reason: expect.stringContaining('property __proto__ should not exist') });
+    for (const key of ['constructor', 'hasOwnProperty']) {
+      expect(validateEventData('click', JSON.parse(`{${base},"${key}":null}`))).toEqual({ ok: false, reason: `property ${key} should not exist` });
+    }
     const extra = validateEventData('click', JSON.parse(`{${base},"colour":"red"}`));
     expect(extra).toEqual({ ok: false, reason: expect.stringContaining('property colour should not exist') });
   });
