@@ -112,18 +112,24 @@ describe('AttemptLogWriter', () => {
     expect(t.produced.map((m) => m.value)).toEqual([JSON.stringify(record(1))]);
   });
 
-  it('starts no second insert while a timed-out one still runs (one connection at most), however long the spill window has passed', async () => {
+  it('starts no second insert while a timed-out one still runs (one connection), past the spill window; after GIVE_UP_ON_QUERY_MS it stops waiting for it', async () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const t = setup(() => new Promise<number>(() => undefined));
     const first = t.writer.record(record(1));
     await jest.advanceTimersByTimeAsync(2_100);
     await first;
-    await jest.advanceTimersByTimeAsync(60_000);
+    await jest.advanceTimersByTimeAsync(50_000);
     const later = t.writer.record(record(2));
     await jest.advanceTimersByTimeAsync(25);
     await later;
     expect(t.inserted).toHaveLength(1);
     expect(t.produced.map((m) => m.key)).toEqual(['w1', 'w0']);
+
+    await jest.advanceTimersByTimeAsync(10_000); // 62 s after the first insert started
+    const last = t.writer.record(record(3));
+    await jest.advanceTimersByTimeAsync(2_100);
+    await last;
+    expect(t.inserted).toHaveLength(2);
   });
 
   it('resolves records once stored, before their health fold; a fold that fails hands the records to the consumer, which folds them', async () => {

@@ -26,8 +26,9 @@ const WRITE_TIMEOUT_MS = 2_000;
 
 /**
  * After an insert failed or timed out, batches go straight to the attempts topic for at least this
- * long, and until that insert has settled: the writer never holds more than one database connection,
- * so a hung database cannot take the pool the webhook lookups need.
+ * long, and until that insert has settled (or GIVE_UP_ON_QUERY_MS passed): the writer holds at most
+ * one connection for inserts and one for health folds, so a hung database cannot take the pool the
+ * webhook lookups need.
  */
 const SPILL_FOR_MS = 5_000;
 
@@ -36,6 +37,16 @@ const FOLD_TIMEOUT_MS = 5_000;
 
 /** Records stored but not yet folded into endpoint health; past this, batches are folded by the consumer instead of queueing here. */
 const MAX_FOLD_BACKLOG = 10_000;
+
+/**
+ * A query that has neither answered nor failed after this long (a host gone without a reset, a lock
+ * held for good) is no longer waited for: the writer takes a new connection rather than spill for
+ * ever. At most one more connection per this period.
+ */
+const GIVE_UP_ON_QUERY_MS = 60_000;
+
+/** Records whose health fold is on its way to the consumer; past this they are not folded (health is a guide; logged). */
+const MAX_FOLDS_IN_FLIGHT = 10_000;
 
 interface Pending {
   record: AttemptRecord;
@@ -67,12 +78,13 @@ export class AttemptLogWriter {
   private timer?: NodeJS.Timeout;
   private draining = false;
   private spillUntil = 0;
-  /** False while an insert runs, even one that timed out: a new one starts only once it has settled. */
-  private insertSettled = true;
+  /** When the running insert started (0: none), even one that timed out: a new one starts only once it has settled (or GIVE_UP_ON_QUERY_MS passed). */
+  private insertSince = 0;
   private folding: Promise<void> = Promise.resolve();
   private foldBacklog = 0;
-  /** False while a fold's UPDATE runs, even one that timed out: the next fold then goes to the consumer (one connection at most here too). */
-  private foldSettled = true;
+  /** The same for folds (its UPDATEs, and the webhook.disabled events it produces): the next fold goes to the consumer meanwhile. */
+  private foldSince = 0;
+  private foldsInFlight = 0;
 
   constructor(
     private readonly store: AttemptLogStore,
@@ -102,9 +114,12 @@ export class AttemptLogWriter {
 
   private async write(batch: Pending[]): Promise<void> {
     const records = batch.map((p) => p.record);
-    if (Date.now() < this.spillUntil || !this.insertSettled) return this.spill(batch);
-    this.insertSettled = false;
-    const inserting = this.store.insertBatch(records).finally(() => (this.insertSettled = true));
+    const now = Date.now();
+    if (now < this.spillUntil || (this.insertSince > 0 && now - this.insertSince < GIVE_UP_ON_QUERY_MS)) return this.spill(batch);
+    const since = (this.insertSince = now);
+    const inserting = this.store.insertBatch(records).finally(() => {
+      if (this.insertSince === since) this.insertSince = 0;
+    });
     try {
       await withTimeout(inserting, WRITE_TIMEOUT_MS);
     } catch (err) {
@@ -122,10 +137,13 @@ export class AttemptLogWriter {
     this.foldBacklog += records.length;
     this.folding = this.folding
       .then(() => {
-        if (!this.foldSettled) throw new Error('an earlier fold has not answered yet');
-        this.foldSettled = false;
+        const now = Date.now();
+        if (this.foldSince > 0 && now - this.foldSince < GIVE_UP_ON_QUERY_MS) throw new Error('an earlier fold has not answered yet');
+        const since = (this.foldSince = now);
         return withTimeout(
-          this.health.apply(records).finally(() => (this.foldSettled = true)),
+          this.health.apply(records).finally(() => {
+            if (this.foldSince === since) this.foldSince = 0;
+          }),
           FOLD_TIMEOUT_MS,
         );
       })
@@ -135,11 +153,19 @@ export class AttemptLogWriter {
 
   /** Hands stored records to the attempt-log consumer, which stores them again (a no-op) and folds them. */
   private foldElsewhere(records: AttemptRecord[], why: string): void {
+    if (this.foldsInFlight + records.length > MAX_FOLDS_IN_FLIGHT) {
+      this.logger.warn(`endpoint health not updated for ${records.length} attempts (${why}; Kafka is not taking the earlier ones either)`);
+      return;
+    }
     this.logger.warn(`endpoint health of ${records.length} stored attempts goes through ${this.topics.attempts}: ${why}`);
-    for (const r of records)
-      this.kafka
-        .sendDurably(this.topics.attempts, { key: r.webhook_id, value: JSON.stringify(r) })
-        .catch((err: unknown) => this.logger.warn(`endpoint health not updated for attempt ${r.id}: ${firstLine(err)}`));
+    this.foldsInFlight += records.length;
+    let failed = false;
+    void Promise.all(
+      records.map((r) => this.kafka.sendDurably(this.topics.attempts, { key: r.webhook_id, value: JSON.stringify(r) }).catch(() => (failed = true))),
+    ).finally(() => {
+      this.foldsInFlight -= records.length;
+      if (failed) this.logger.warn(`endpoint health not updated for some of ${records.length} attempts: the attempts topic refused them`);
+    });
   }
 
   /** Hands the batch to the attempts topic; its consumer stores it (and folds health) when the database answers. */
