@@ -43,7 +43,7 @@ export class HttpSender implements OnApplicationShutdown {
       maxSockets: config.delivery.maxInFlight,
       // As many idle sockets as there may be in flight: with fewer, every burst closed the extra
       // sockets and the next one paid a TLS handshake for each (TLSSocket setup, a secure context and
-      // the certificate check showed in the dispatcher's profile; measured in the quick bench).
+      // the certificate check showed in the dispatcher's profile; not measured on its own).
       maxFreeSockets: config.delivery.maxInFlight,
       scheduling: 'lifo',
       lookup: hostResolver.lookupFn(allowPrivate ? undefined : refuseNonPublic) as unknown as https.AgentOptions['lookup'],

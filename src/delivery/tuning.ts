@@ -25,8 +25,8 @@ export const MIN_CAP_PER_WEBHOOK = 4;
 /**
  * How many WEBHOOK_MAX_QUEUE_WAIT_MS periods an attempt may wait for its webhook's slot while the
  * process itself is saturated (attempts wait for a global slot), before it is parked anyway. Parking
- * then only adds a produce and a fetch per job (a 10,000-delivery burst parked 84-1,160 jobs per run
- * without this rule), but a webhook that answers slowly (under STALLED_ATTEMPT_MS) must not keep
+ * then only adds a produce and a fetch per job (the throughput bench parked 84-1,160 jobs per run
+ * without this rule, 0 with it), but a webhook that answers slowly (under STALLED_ATTEMPT_MS) must not keep
  * its queue, and the offsets behind it, waiting for as long as the process stays busy.
  */
 export const SATURATED_QUEUE_WAITS = 4;
