@@ -160,9 +160,7 @@ export class AttemptLogWriter {
     this.logger.warn(`endpoint health of ${records.length} stored attempts goes through ${this.topics.attempts}: ${why}`);
     this.foldsInFlight += records.length;
     let failed = false;
-    void Promise.all(
-      records.map((r) => this.kafka.sendDurably(this.topics.attempts, { key: r.webhook_id, value: JSON.stringify(r) }).catch(() => (failed = true))),
-    ).finally(() => {
+    void Promise.all(records.map((r) => this.toTopic(r).catch(() => (failed = true)))).finally(() => {
       this.foldsInFlight -= records.length;
       if (failed) this.logger.warn(`endpoint health not updated for some of ${records.length} attempts: the attempts topic refused them`);
     });
@@ -170,9 +168,12 @@ export class AttemptLogWriter {
 
   /** Hands the batch to the attempts topic; its consumer stores it (and folds health) when the database answers. */
   private async spill(batch: Pending[]): Promise<void> {
-    await Promise.all(
-      batch.map((p) => this.kafka.sendDurably(this.topics.attempts, { key: p.record.webhook_id, value: JSON.stringify(p.record) }).then(p.done, p.fail)),
-    );
+    await Promise.all(batch.map((p) => this.toTopic(p.record).then(p.done, p.fail)));
+  }
+
+  /** One record on the attempts topic (keyed by webhook, as the consumer's health fold expects), retried until Kafka has it. */
+  private toTopic(r: AttemptRecord): Promise<void> {
+    return this.kafka.sendDurably(this.topics.attempts, { key: r.webhook_id, value: JSON.stringify(r) });
   }
 }
 
