@@ -2,7 +2,7 @@
 // webhooks (through the API, or seeded straight into PostgreSQL when there are thousands), and a
 // publisher of events at full speed or at a given rate.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,9 @@ export type ReceiverMode = 'fast' | 'lognormal';
 
 export interface Receiver {
   port: number;
-  stats(): Promise<{ count: number; first: number; last: number; latencies: number[] }>;
+  pid: number;
+  /** `published[i]`: when the event of `latencies[i]` was published (its timestamp). */
+  stats(): Promise<{ count: number; first: number; last: number; latencies: number[]; published: number[] }>;
   /** Stats without the latencies (cheap to poll: no array of every latency over IPC). */
   count(): Promise<{ count: number; first: number; last: number }>;
   failures(): Promise<{ event: string; attempt: number; at: number }[]>;
@@ -37,6 +39,7 @@ export async function startReceiver(mode: ReceiverMode = 'fast'): Promise<Receiv
   const ask = <T>(cmd: string) => new Promise<T>((resolve) => (child.once('message', (m) => resolve(m as T)), child.send({ cmd })));
   return {
     port,
+    pid: child.pid!,
     stats: () => ask('stats'),
     count: () => ask('count'),
     failures: async () => (await ask<{ failures: { event: string; attempt: number; at: number }[] }>('failures')).failures,
@@ -153,6 +156,43 @@ export async function deleteTopics(prefix: string): Promise<void> {
     await admin.disconnect();
   }
 }
+
+/** CPU seconds of one /proc/<pid>/stat: user + system, and (with `children`) what its exited children used. */
+function statCpu(pid: number | string, children = false): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0)) / 100;
+  } catch {
+    return 0; // gone
+  }
+}
+
+/**
+ * CPU seconds used so far by the rest of the machine's pipeline: the Kafka broker(s) (JVMs running
+ * kafka.Kafka) and PostgreSQL (every postgres process, plus the exited backends the postmaster
+ * reaped). With the service's and the receiver's own, a scenario can say what one delivery costs
+ * the whole machine, not only the dispatcher.
+ */
+export function infraCpu(): { broker: number; postgres: number } {
+  let broker = 0;
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmd.includes('kafka.Kafka')) broker += statCpu(pid);
+    else if (/(^|\/)postgres\0.*-D\0/.test(cmd))
+      postgres += statCpu(pid, true); // the postmaster
+    else if (cmd.startsWith('postgres: ')) postgres += statCpu(pid);
+  }
+  return { broker, postgres };
+}
+
+/** CPU seconds of a process so far (user + system). */
+export const processCpu = (pid: number) => statCpu(pid);
 
 /** Samples a process's RSS (VmRSS) every `everyMs` until stopped: the peak it saw and the last value, in MB. */
 export function sampleRss(pid: number, everyMs = 500): { stop(): { peakMb: number; lastMb: number } } {

@@ -14,7 +14,7 @@ import { sign } from '../src/delivery/signature.js';
 import { buildPayload } from '../src/events/event-schema.js';
 import type { EventData } from '../src/events/dto/event-data.dto.js';
 import { baseEnv } from '../test/support/service.js';
-import { ratio, type ReceiverMode, startReceiver } from './harness.js';
+import { processCpu, ratio, type ReceiverMode, startReceiver } from './harness.js';
 import { type BenchContext, type LoopResult, type ScenarioResult } from './util.js';
 
 type Client = 'axios' | 'https';
@@ -93,6 +93,7 @@ if (process.argv[2] === '--worker') {
 /** One loop of `client` against a fresh receiver of `mode`: deliveries/s as the receiver counted them. */
 export async function measureLoop(client: Client, deliveries: number, mode: ReceiverMode = 'fast'): Promise<LoopResult> {
   const receiver = await startReceiver(mode);
+  const receiverCpu = processCpu(receiver.pid);
   const child = fork(fileURLToPath(import.meta.url), ['--worker', client, String(receiver.port), String(deliveries)], {
     env: baseEnv({}),
     execArgv: ['--import', 'tsx'],
@@ -100,8 +101,9 @@ export async function measureLoop(client: Client, deliveries: number, mode: Rece
   });
   const r = await new Promise<Omit<LoopResult, 'rate'>>((resolve) => child.once('message', resolve as never));
   const s = await receiver.stats();
+  const receiverCpuMsPerRequest = Math.round(((processCpu(receiver.pid) - receiverCpu) * 1e6) / Math.max(1, s.count)) / 1000;
   await receiver.stop();
-  return { ...r, seconds: Math.round(r.seconds * 10) / 10, rate: Math.round(s.count / r.seconds) };
+  return { ...r, seconds: Math.round(r.seconds * 10) / 10, rate: Math.round(s.count / r.seconds), receiverCpuMsPerRequest };
 }
 
 export async function measureLimits(quick: boolean, mode: ReceiverMode = 'fast'): Promise<{ axios: LoopResult; https: LoopResult }> {
@@ -121,6 +123,7 @@ export async function limitScenario(quick: boolean, ctx: BenchContext): Promise<
       seconds: r.seconds,
       deliveries_per_s: r.rate,
       cpu_ms_per_request: r.cpuMsPerRequest,
+      receiver_cpu_ms_per_request: r.receiverCpuMsPerRequest ?? '',
       pipeline_per_s: pipeline ?? '',
       pipeline_vs_loop: vs,
       target,

@@ -15,6 +15,8 @@ const answerDelay: () => number =
   process.argv[2] === 'lognormal' ? () => Math.exp(MU + SIGMA * Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random())) : () => 0;
 
 const latencies: number[] = [];
+/** Each latency's publish time (the event's timestamp), same order: lets a scenario leave out a cold start. */
+const published: number[] = [];
 let count = 0;
 let first = 0;
 let last = 0;
@@ -41,7 +43,9 @@ const server = createServer({ cert: pki.cert, key: pki.key, keepAlive: true }, (
     }
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { timestamp: string } };
-      latencies.push(now - Date.parse(body.data.timestamp));
+      const at = Date.parse(body.data.timestamp);
+      latencies.push(now - at);
+      published.push(at);
     } catch {
       /* not ours */
     }
@@ -64,6 +68,7 @@ server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as {
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'reset') {
     latencies.length = 0;
+    published.length = 0;
     failures.length = 0;
     count = 0;
     first = 0;
@@ -72,7 +77,7 @@ process.on('message', (m: { cmd: string }) => {
   } else if (m.cmd === 'count') {
     process.send!({ count, first, last });
   } else if (m.cmd === 'stats') {
-    process.send!({ count, first, last, latencies });
+    process.send!({ count, first, last, latencies, published });
   } else if (m.cmd === 'failures') {
     process.send!({ failures });
   } else if (m.cmd === 'stop') {

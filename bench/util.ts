@@ -27,6 +27,8 @@ export interface LoopResult {
   rate: number;
   /** CPU-ms (user + system) of the loop's own process per request: what the client alone costs, signing and body building included. */
   cpuMsPerRequest: number;
+  /** CPU-ms of the receiver per request in the same loop: with cpuMsPerRequest, what one request costs the machine. */
+  receiverCpuMsPerRequest?: number;
   errors: Record<string, number>;
 }
 
