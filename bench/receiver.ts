@@ -65,6 +65,9 @@ const server = createServer({ cert: pki.cert, key: pki.key, keepAlive: true }, (
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as { port: number }).port }));
 
+// The scenario that forked this receiver is gone (killed, timed out): go too, instead of lingering.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'reset') {
     latencies.length = 0;

@@ -30,7 +30,9 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
     // driver adapter logs every query with its parameters: the event store's and the attempt log's
     // batch inserts (hundreds of rows each) stayed reachable there, about 11 MB of the 98 MB live
     // heap in a heap snapshot of a dispatcher working off a backlog. Emptied every
-    // FORGET_QUERY_ARGS_MS, it holds the queries of that long (a few), not the last 100.
+    // FORGET_QUERY_ARGS_MS, it holds the queries of that long (a few), not the last 100. The client
+    // runtime bundles a copy of its own that cannot be emptied: it still holds the parameters (as
+    // JSON) of the last 100 raw queries, which is how those batches are written (2.5 MB there).
     this.forgetting = setInterval(clearLogs, FORGET_QUERY_ARGS_MS).unref();
     void this.waitUntilUp();
   }
