@@ -82,7 +82,7 @@ describe('cluster: failover, rolling restart and controller loss under load', ()
       what: `/health/ready with node ${node} down`,
     });
     const lag = await riftAsync(['lag', '--json'], env);
-    expect(lag.status).toBe(0);
+    if (lag.status !== 0) throw new Error(`rift lag exited ${lag.status} with node ${node} down:\n${lag.stderr.slice(-3000)}`);
     const lagTotal = (JSON.parse(lag.stdout) as { total: number }).total;
     await sleep(DOWN_MS / 2);
     const deliveredWhileDown = deliveries.countBetween(windowStart + DOWN_MS / 2, Date.now());
