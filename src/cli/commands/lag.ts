@@ -9,10 +9,11 @@ import { invocation, type CommandContext } from '../invocation.js';
 const WATCH_INTERVAL_MS = 2_000;
 
 /**
- * A broker going down moves partition leaders and group coordinators; until the controller has
- * fenced it (KRaft's broker session, 9 s by default) a read can fail past kafkajs' own retries (the
- * cluster suite saw `rift lag` exit 1 once with a node killed 10 s earlier). Asked again after
- * 1, 2, 4, 5 and 5 s before giving up: about 17 s more.
+ * A broker going down moves partition leaders and group coordinators, once the controller has fenced
+ * it (KRaft's broker session, 9 s by default) and then while the moves settle: a read can fail past
+ * kafkajs' own retries meanwhile (the cluster suite saw `rift lag` exit 1 once, its node killed 10 s
+ * earlier; the error was not captured). Asked again after 1, 2, 4, 5 and 5 s before giving up:
+ * about 17 s more.
  */
 const LAG_READ_RETRIES: BackoffPolicy = { baseMs: 1_000, maxMs: 5_000, jitter: 'none', maxRetries: 5 };
 
