@@ -61,10 +61,8 @@ export async function waitForDeliveries(receiver: Receiver, expected: number, ti
 
 /** CPU seconds (user + system) and peak RSS (VmHWM: the kernel's own high-water mark) of a process, from /proc. */
 export function procUsage(pid: number): { cpuSeconds: number; peakRssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]);
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return { cpuSeconds: ticks / 100, peakRssMb: Math.round(Number(hwm ?? 0) / 1024) };
+  return { cpuSeconds: processCpu(pid), peakRssMb: Math.round(Number(hwm ?? 0) / 1024) };
 }
 
 /** CPU-ms of the process per delivery, to 3 decimals (the headline cost figure of issue 14). */
@@ -157,8 +155,8 @@ export async function deleteTopics(prefix: string): Promise<void> {
   }
 }
 
-/** CPU seconds of one /proc/<pid>/stat: user + system, and (with `children`) what its exited children used. */
-function statCpu(pid: number | string, children = false): number {
+/** CPU seconds of a process so far from /proc/<pid>/stat: user + system, and (with `children`) what its exited children used; 0 once it is gone. */
+export function processCpu(pid: number | string, children = false): number {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0)) / 100;
@@ -183,16 +181,13 @@ export function infraCpu(): { broker: number; postgres: number } {
     } catch {
       continue;
     }
-    if (cmd.includes('kafka.Kafka')) broker += statCpu(pid);
+    if (cmd.includes('kafka.Kafka')) broker += processCpu(pid);
     else if (/(^|\/)postgres\0.*-D\0/.test(cmd))
-      postgres += statCpu(pid, true); // the postmaster
-    else if (cmd.startsWith('postgres: ')) postgres += statCpu(pid);
+      postgres += processCpu(pid, true); // the postmaster
+    else if (cmd.startsWith('postgres: ')) postgres += processCpu(pid);
   }
   return { broker, postgres };
 }
-
-/** CPU seconds of a process so far (user + system). */
-export const processCpu = (pid: number) => statCpu(pid);
 
 /** Samples a process's RSS (VmRSS) every `everyMs` until stopped: the peak it saw and the last value, in MB. */
 export function sampleRss(pid: number, everyMs = 500): { stop(): { peakMb: number; lastMb: number } } {

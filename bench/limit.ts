@@ -14,7 +14,7 @@ import { sign } from '../src/delivery/signature.js';
 import { buildPayload } from '../src/events/event-schema.js';
 import type { EventData } from '../src/events/dto/event-data.dto.js';
 import { baseEnv } from '../test/support/service.js';
-import { processCpu, ratio, type ReceiverMode, startReceiver } from './harness.js';
+import { cpuMsPerDelivery, processCpu, ratio, type ReceiverMode, startReceiver } from './harness.js';
 import { type BenchContext, type LoopResult, type ScenarioResult } from './util.js';
 
 type Client = 'axios' | 'https';
@@ -101,7 +101,7 @@ export async function measureLoop(client: Client, deliveries: number, mode: Rece
   });
   const r = await new Promise<Omit<LoopResult, 'rate'>>((resolve) => child.once('message', resolve as never));
   const s = await receiver.stats();
-  const receiverCpuMsPerRequest = Math.round(((processCpu(receiver.pid) - receiverCpu) * 1e6) / Math.max(1, s.count)) / 1000;
+  const receiverCpuMsPerRequest = cpuMsPerDelivery(processCpu(receiver.pid) - receiverCpu, s.count);
   await receiver.stop();
   return { ...r, seconds: Math.round(r.seconds * 10) / 10, rate: Math.round(s.count / r.seconds), receiverCpuMsPerRequest };
 }
